@@ -1,0 +1,77 @@
+"""Finding scenarios: the project's scenarios/ folder, ids, and the default one."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.diagnostics import InputError, did_you_mean
+from sim.format.yamlread import load_file
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def scenarios_dir() -> Path:
+    """$SIM_SCENARIOS, else ./scenarios, else the scenarios/ beside the installed package."""
+    env = os.environ.get("SIM_SCENARIOS")
+    if env:
+        return Path(env)
+    here = Path.cwd() / "scenarios"
+    if here.is_dir():
+        return here
+    return PACKAGE_ROOT / "scenarios"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: str
+    title: str
+    path: Path
+    default: bool
+    order: int
+
+
+def yaml_files(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(x for x in p.rglob("*") if x.suffix in (".yaml", ".yml") and x.is_file()))
+        else:
+            out.append(p)
+    return out
+
+
+def catalog(folder: Path | None = None) -> list[Entry]:
+    """Scenario files (those with a ``scenario:`` section) in reading order."""
+    folder = folder or scenarios_dir()
+    entries = []
+    for path in yaml_files([folder]):
+        try:
+            data = load_file(path).data
+        except InputError:
+            continue
+        meta = data.get("scenario") if isinstance(data, dict) else None
+        if isinstance(meta, dict) and isinstance(meta.get("id"), str):
+            entries.append(Entry(meta["id"], str(meta.get("title", meta["id"])), path, meta.get("default") is True, meta.get("order", 0) if isinstance(meta.get("order"), int) else 0))
+    return sorted(entries, key=lambda e: (e.order, e.id))
+
+
+def resolve(name: str | None) -> Path:
+    """A scenario path from a path, an id in scenarios/, or (None) the default scenario."""
+    if name is not None:
+        path = Path(name)
+        if path.exists() or path.suffix in (".yaml", ".yml") or os.sep in name:
+            return path
+    entries = catalog()
+    if name is None:
+        defaults = [e for e in entries if e.default]
+        if defaults:
+            return defaults[0].path
+        if entries:
+            return entries[0].path
+        raise InputError.single(str(scenarios_dir()), "no scenarios found (set SIM_SCENARIOS or run from the project folder)")
+    for e in entries:
+        if e.id == name:
+            return e.path
+    raise InputError.single(name, f"no such scenario file or id{did_you_mean(name, [e.id for e in entries])}; `sim list` shows them")

@@ -1,0 +1,143 @@
+"""The ``sim`` command. Textual is imported only by ``sim``/``sim play``, so headless
+commands (validate, run, explore, schema, list) start fast and never need a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from sim import __version__
+from sim.diagnostics import InputError
+
+# Exit codes (documented in the README and `sim --help`).
+OK = 0
+INVALID_INPUT = 1  # a scenario, script or save file has errors
+USAGE = 2  # bad command-line arguments (argparse's own code)
+EXPECTATION_FAILED = 3  # a script's expectations did not hold
+DEAD_END = 4  # a run stopped where nothing was on offer and no ending applied
+INTERRUPTED = 130
+INTERNAL = 70
+
+EPILOG = """exit codes:
+  0  success
+  1  invalid input: a scenario, script or save file has errors (each printed as file:line:col)
+  2  bad command-line usage
+  3  a script's expectations did not hold
+  4  a run stopped at a dead end (nothing on offer, no ending)
+  130 interrupted"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sim",
+        description="Step through how a negotiation could branch, grounded in its source articles. "
+        "With no command, opens the terminal UI on the default scenario.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"sim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, description=help_text, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    p = add("play", "open the terminal UI on a scenario (a picker when none is named)")
+    p.add_argument("scenario", nargs="?", help="a scenario file or id (default: choose from a list)")
+    p.add_argument("--seed", type=int, default=None, help="seed for rolls (default: 1)")
+    p.add_argument("--load", metavar="FILE", help="open a saved session")
+
+    p = add("validate", "check scenario files: schema, references, expressions, quotes, lint")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
+    p.add_argument("--strict", action="store_true", help="treat lint warnings as errors")
+    p.add_argument("--no-lint", action="store_true", help="skip the reachability lint")
+
+    p = add("run", "run a scenario headless, scripted or by seeded rolls, and print the transcript")
+    p.add_argument("scenario", help="a scenario file or id")
+    p.add_argument("--script", metavar="FILE", help="a script or saved session to replay")
+    p.add_argument("--seed", type=int, default=None, help="seed for rolls (default: the script's, else 0)")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the transcript to FILE")
+
+    p = add("explore", "explore every branch to a horizon, or run Monte Carlo playouts")
+    p.add_argument("scenario", help="a scenario file or id")
+    p.add_argument("--depth", type=int, default=None, help="turns to explore (default: the scenario's horizon)")
+    p.add_argument("--playouts", type=int, default=None, help="run N seeded random playouts instead")
+    p.add_argument("--seed", type=int, default=0, help="seed for playouts")
+    p.add_argument("--max-nodes", type=int, default=5_000_000, help="stop exhaustive exploration after this many nodes")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = add("schema", "print the JSON Schema of the scenario format (for editors)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write it to FILE")
+
+    add("list", "list the scenarios in scenarios/")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except InputError as exc:
+        for d in exc.diagnostics:
+            print(d.format(), file=sys.stderr)
+        return INVALID_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return INTERRUPTED
+    except BrokenPipeError:
+        # e.g. `sim run ... | head`: the reader went away; exit quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return OK
+    except Exception as exc:  # a bug of ours: one line, not a traceback (SIM_DEBUG=1 shows it)
+        if os.environ.get("SIM_DEBUG"):
+            raise
+        print(f"sim: internal error: {type(exc).__name__}: {exc} (run with SIM_DEBUG=1 for details)", file=sys.stderr)
+        return INTERNAL
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command
+    if command in (None, "play"):
+        from sim.cli.play import play
+
+        return play(getattr(args, "scenario", None), getattr(args, "seed", None), getattr(args, "load", None), pick=command == "play")
+    if command == "validate":
+        from sim.cli.validate import validate
+
+        return validate(args.paths, strict=args.strict, lint=not args.no_lint)
+    if command == "run":
+        from sim.cli.run import run
+
+        return run(args.scenario, args.script, args.seed, args.format, args.output)
+    if command == "explore":
+        from sim.cli.explore import explore
+
+        return explore(args.scenario, args.depth, args.playouts, args.seed, args.max_nodes, args.format)
+    if command == "schema":
+        from sim.format.schema import schema_text
+
+        text = schema_text()
+        if args.output:
+            from pathlib import Path
+
+            Path(args.output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return OK
+    if command == "list":
+        from sim.cli.catalog import catalog, scenarios_dir
+
+        entries = catalog()
+        if not entries:
+            print(f"no scenarios in {scenarios_dir()}", file=sys.stderr)
+            return INVALID_INPUT
+        width = max(len(e.id) for e in entries)
+        for e in entries:
+            mark = "*" if e.default else " "
+            print(f"{mark} {e.id:<{width}}  {e.title}  ({e.path})")
+        print("* the default scenario (opened by `sim`)", file=sys.stderr)
+        return OK
+    raise AssertionError(command)  # pragma: no cover

@@ -1,0 +1,34 @@
+"""``sim run``: a scripted or rolled run, printed as a transcript."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sim.cli.catalog import resolve
+from sim.export.transcript import render
+from sim.format import load_scenario
+from sim.format.script import load_script, write_atomic
+from sim.runner import run_sampled, run_script
+
+
+def run(scenario_name: str, script_path: str | None, seed: int | None, fmt: str, output: str | None) -> int:
+    scenario = load_scenario(resolve(scenario_name))
+    if script_path:
+        outcome = run_script(scenario, load_script(script_path), seed)
+    else:
+        outcome = run_sampled(scenario, 0 if seed is None else seed)
+    text = render(outcome.session, fmt)
+    if output:
+        write_atomic(Path(output), text)
+    else:
+        sys.stdout.write(text)
+    for d in outcome.failures:
+        print(d.format(), file=sys.stderr)
+    if outcome.failures:
+        print(f"{len(outcome.failures)} expectation{'s' if len(outcome.failures) != 1 else ''} failed", file=sys.stderr)
+        return 3
+    if outcome.dead_end:
+        print(f"{scenario.path}: the run stopped at a dead end: nothing is on offer and no ending applies", file=sys.stderr)
+        return 4
+    return 0

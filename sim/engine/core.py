@@ -1,0 +1,194 @@
+"""The pure engine: state + scenario -> options; a choice -> the next branch point.
+
+A :class:`Node` is a state tuple, the queue of rules still to resolve, and the
+ending (if any). Nodes are immutable and hashable, so exploration can merge equal
+ones and a session can keep thousands.
+
+One turn runs like this::
+
+    decision node --(a side's move)--> reactions it triggers, in declared order,
+    each resolved in turn (a chance node when two or more alternatives apply; the
+    alternatives may trigger further reactions, up to max_chain deep)
+    --> endings checked --> events, each resolved the same way --> turn + 1
+    --> endings checked (and the horizon) --> the next decision node
+
+Nothing here does I/O or uses randomness: callers pick the branch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from sim.engine.model import Act, Scenario
+from sim.engine.trace import Fired, record_act, record_ending, record_note
+
+EVENTS = -1  # queue marker: the reaction phase is over; check endings, then queue the events
+END_TURN = -2  # queue marker: the turn is over
+DEPTH_BITS = 6
+DEPTH_MASK = (1 << DEPTH_BITS) - 1
+NO_ENDING = -1
+
+
+class Node(NamedTuple):
+    state: tuple
+    pending: tuple = ()  # rule << DEPTH_BITS | chain depth, and the markers above
+    ending: int = NO_ENDING
+
+    @property
+    def turn(self) -> int:
+        return self.state[0]
+
+    @property
+    def over(self) -> bool:
+        return self.ending != NO_ENDING
+
+    @property
+    def deciding(self) -> bool:
+        """True when a side chooses a move here (rather than a reaction branching)."""
+        return not self.pending and self.ending == NO_ENDING
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    act: Act
+    probability: float
+
+
+def start(scn: Scenario) -> Node:
+    return Node(scn.initial)
+
+
+def offered(scn: Scenario, state: tuple) -> list[Act]:
+    """The moves whose conditions hold, in declared order."""
+    moves = scn.moves
+    if scn.move_guards:
+        picks = list(scn.unguarded_moves)
+        for slot, table in scn.move_guards:
+            bucket = table.get(state[slot])
+            if bucket:
+                picks.extend(bucket)
+        picks.sort()
+        candidates: Iterable[Act] = [moves[i] for i in picks]
+    else:
+        candidates = moves
+    return [m for m in candidates if m.test is None or m.test(state)]
+
+
+def eligible(scn: Scenario, rule_index: int, state: tuple) -> list[Act]:
+    rule = scn.rules[rule_index]
+    if rule.test is not None and not rule.test(state):
+        return []
+    return [a for a in rule.alternatives if a.test is None or a.test(state)]
+
+
+def options(scn: Scenario, node: Node) -> list[Option]:
+    """What can happen next, each with its probability under the author's weights.
+
+    At a decision node the moves are weighted by their (default equal) move weights,
+    which matters only when moves are rolled rather than picked.
+    """
+    if node.ending != NO_ENDING:
+        return []
+    if node.pending:
+        acts = eligible(scn, node.pending[0] >> DEPTH_BITS, node.state)
+    else:
+        acts = offered(scn, node.state)
+    total = sum(a.weight for a in acts)
+    return [Option(a, a.weight / total) for a in acts]
+
+
+def advance(scn: Scenario, node: Node, act: Act, trace: list[Fired] | None = None, seen: set | None = None) -> Node:
+    """Apply ``act`` (a move at a decision node, an alternative at a chance node) and
+    settle everything that follows without a choice, up to the next branch point.
+
+    The caller is trusted to pass one of ``options(node)``; :class:`~sim.engine.session.Session`
+    checks choices made by people and scripts.
+    """
+    state = node.state
+    pending = list(node.pending)
+    if act.rule < 0:
+        depth = 0
+        pending.append(EVENTS)
+    else:
+        depth = pending.pop(0) & DEPTH_MASK
+    before = state
+    state = act.apply(state)
+    if trace is not None:
+        trace.append(record_act(scn, act, before, state, _probability(scn, node, act), "chosen"))
+    if seen is not None:
+        seen.add(act.index)
+    if act.triggers:
+        _queue(scn, pending, act, depth + 1, trace)
+    return settle(scn, state, pending, trace, seen)
+
+
+def settle(scn: Scenario, state: tuple, pending: list, trace: list[Fired] | None = None, seen: set | None = None) -> Node:
+    """Resolve queued rules until one branches, an ending applies, or the turn ends."""
+    rules = scn.rules
+    while pending:
+        head = pending[0]
+        if head == EVENTS:
+            ending = check_endings(scn, state, trace)
+            if ending != NO_ENDING:
+                return Node(state, (), ending)
+            pending = [r << DEPTH_BITS for r in scn.events]
+            pending.append(END_TURN)
+            continue
+        if head == END_TURN:
+            state = (state[0] + 1, *state[1:])
+            if trace is not None:
+                trace.append(record_note(scn, "turn", f"Turn {state[0]}", state))
+            ending = check_endings(scn, state, trace)
+            if ending == NO_ENDING and state[0] > scn.horizon:
+                ending = scn.on_horizon
+                if trace is not None:
+                    trace.append(record_ending(scn, ending, state, horizon=True))
+            return Node(state, (), ending)
+        rule = rules[head >> DEPTH_BITS]
+        if rule.test is not None and not rule.test(state):
+            pending.pop(0)
+            continue
+        alts = [a for a in rule.alternatives if a.test is None or a.test(state)]
+        if len(alts) > 1:
+            return Node(state, tuple(pending), NO_ENDING)
+        pending.pop(0)
+        if not alts:
+            continue
+        act = alts[0]
+        before = state
+        state = act.apply(state)
+        if trace is not None:
+            trace.append(record_act(scn, act, before, state, 1.0, "only branch"))
+        if seen is not None:
+            seen.add(act.index)
+        if act.triggers:
+            _queue(scn, pending, act, (head & DEPTH_MASK) + 1, trace)
+    return Node(state, (), NO_ENDING)  # pragma: no cover - the END_TURN marker always returns
+
+
+def check_endings(scn: Scenario, state: tuple, trace: list[Fired] | None = None) -> int:
+    for index, test in scn.ending_tests:
+        if test(state):
+            if trace is not None:
+                trace.append(record_ending(scn, index, state))
+            return index
+    return NO_ENDING
+
+
+def _queue(scn: Scenario, pending: list, act: Act, depth: int, trace: list[Fired] | None) -> None:
+    """Queue the reactions ``act`` triggers, after the reactions already waiting."""
+    if depth > scn.max_chain:
+        if trace is not None:
+            trace.append(record_note(scn, "chain", f"Reactions to '{act.label}' were cut: chain longer than {scn.max_chain}", None))
+        return
+    at = next(i for i, item in enumerate(pending) if item < 0)
+    pending[at:at] = [r << DEPTH_BITS | depth for r in act.triggers]
+
+
+def _probability(scn: Scenario, node: Node, act: Act) -> float:
+    for option in options(scn, node):
+        if option.act is act:
+            return option.probability
+    return 0.0

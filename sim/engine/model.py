@@ -1,0 +1,237 @@
+"""The compiled scenario: plain, fast structures the engine runs on.
+
+Built once from the validated YAML by :mod:`sim.format.build`; nothing here knows
+about YAML or pydantic. Conditions and effects are compiled functions over the
+state tuple (see :mod:`sim.expr.compiler`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sim.expr.compiler import Compiled
+from sim.expr.types import Slot
+
+MOVE = "move"
+REACTION = "reaction"
+EVENT = "event"
+
+
+@dataclass(slots=True, frozen=True)
+class QuoteRef:
+    source: str  # source id
+    text: str
+    speaker: str | None = None  # "Vladimir Putin (Russia)" when the article quotes someone
+    span: tuple[int, int] | None = None  # where it sits in the source's raw text
+
+
+@dataclass(slots=True)
+class SourceInfo:
+    id: str
+    label: str
+    headline: str | None
+    file: Path
+    text: str
+    sha256: str
+    notes: str | None = None
+
+
+@dataclass(slots=True)
+class Briefing:
+    wants: tuple[str, ...] = ()
+    fears: tuple[str, ...] = ()
+    red_lines: tuple[str, ...] = ()
+    quotes: tuple[QuoteRef, ...] = ()
+
+
+@dataclass(slots=True)
+class ActorInfo:
+    id: str
+    name: str
+    short: str
+    kind: str
+    people: dict[str, tuple[str, str]]  # person id -> (name, role)
+    briefing: Briefing
+
+
+@dataclass(slots=True)
+class IssueInfo:
+    id: str
+    title: str
+    question: str | None
+    options: dict[str, str]
+    key: bool
+
+
+@dataclass(slots=True)
+class StanceInfo:
+    actor: str
+    issue: str
+    slot: Slot
+    initial: str
+    summary: str
+    quotes: tuple[QuoteRef, ...]
+    red_line: str | None = None
+    red_line_crossed: Compiled | None = None
+
+
+@dataclass(slots=True)
+class VarInfo:
+    name: str
+    slot: Slot
+    label: str
+    describe: dict[str, str]
+    show: bool
+
+    def phrase(self, state: tuple) -> str:
+        value = self.slot.show(state)
+        return self.describe.get(value, value)
+
+
+@dataclass(slots=True)
+class Demand:
+    text: str
+    quotes: tuple[QuoteRef, ...] = ()
+
+
+@dataclass(slots=True, eq=False)
+class Act:
+    """A move, or one alternative of a reaction or event."""
+
+    index: int  # position in Scenario.acts
+    id: str  # "us_propose" for a move, "russia_reply.yes_but" for an alternative
+    rule: int  # -1 for a move, else the index of its reaction or event
+    actor: str | None
+    label: str
+    type: str  # PLOVER category
+    basis: str
+    text: str | None
+    when: Compiled | None  # as the author wrote it: shown in "why"
+    test: Callable[[tuple], bool] | None  # what the engine evaluates (may add once)
+    apply: Callable[[tuple], tuple]
+    effects: tuple[str, ...]
+    writes: tuple[Slot, ...]
+    quotes: tuple[QuoteRef, ...]
+    weight: float
+    rationale: str | None
+    prompt: str | None = None
+    tags: tuple[str, ...] = ()
+    once: bool = False
+    answer: str | None = None
+    demands: tuple[Demand, ...] = ()
+    triggers: tuple[int, ...] = ()  # rules (reactions) this act sets off, in declared order
+
+    @property
+    def kind(self) -> str:
+        return MOVE if self.rule < 0 else "alternative"
+
+    @property
+    def short_id(self) -> str:
+        return self.id.rsplit(".", 1)[-1]
+
+
+@dataclass(slots=True, eq=False)
+class Rule:
+    """A reaction (triggered by acts) or an event (considered at the end of each turn)."""
+
+    index: int
+    id: str
+    kind: str  # REACTION or EVENT
+    actor: str | None
+    label: str
+    when: Compiled | None
+    test: Callable[[tuple], bool] | None
+    alternatives: tuple[Act, ...]
+    on: tuple[str, ...] = ()
+    once: bool = False
+
+
+@dataclass(slots=True)
+class Judgement:
+    view: str
+    reason: str
+    cites: tuple[str, ...]
+
+
+@dataclass(slots=True, eq=False)
+class EndingInfo:
+    index: int
+    id: str
+    title: str
+    text: str
+    when: Compiled | None
+    judgements: dict[str, Judgement]
+    prompts: tuple[str, ...]
+    quotes: tuple[QuoteRef, ...]
+
+
+@dataclass(slots=True)
+class PromptInfo:
+    id: str
+    when: Compiled
+    text: str
+
+
+@dataclass(slots=True)
+class Version:
+    source: str
+    text: str
+    summary: str
+    span: tuple[int, int] | None
+
+
+@dataclass(slots=True)
+class DisputeInfo:
+    id: str
+    topic: str
+    versions: tuple[Version, ...]
+
+
+@dataclass(slots=True, eq=False)
+class Scenario:
+    id: str
+    title: str
+    summary: str
+    situation: str
+    disclaimer: str
+    horizon: int
+    on_horizon: int  # ending index
+    max_chain: int
+    path: str
+    default: bool
+    order: int
+    sources: dict[str, SourceInfo]
+    actors: dict[str, ActorInfo]
+    issues: dict[str, IssueInfo]
+    stances: tuple[StanceInfo, ...]
+    variables: tuple[VarInfo, ...]
+    slots: tuple[Slot, ...]  # every slot, by index; slot 0 is the turn
+    initial: tuple
+    acts: tuple[Act, ...]
+    moves: tuple[Act, ...]
+    rules: tuple[Rule, ...]
+    events: tuple[int, ...]  # rule indices of events, in declared order
+    endings: tuple[EndingInfo, ...]
+    prompts: tuple[PromptInfo, ...]
+    disputes: tuple[DisputeInfo, ...]
+    by_id: dict[str, Act] = field(default_factory=dict)
+    rule_by_id: dict[str, Rule] = field(default_factory=dict)
+    # Offered-move index: moves whose condition pins a value (x == "a" / x in (...)) are
+    # looked up by that value, so a step never tests moves that cannot apply.
+    move_guards: tuple[tuple[int, dict[object, tuple[int, ...]]], ...] = ()
+    unguarded_moves: tuple[int, ...] = ()
+    ending_tests: tuple[tuple[int, Callable[[tuple], bool]], ...] = ()
+
+    def ending_by_id(self, ending_id: str) -> EndingInfo | None:
+        for ending in self.endings:
+            if ending.id == ending_id:
+                return ending
+        return None
+
+    def actor_name(self, actor_id: str | None) -> str:
+        if actor_id is None:
+            return ""
+        info = self.actors.get(actor_id)
+        return info.name if info else actor_id

@@ -1,0 +1,80 @@
+"""Why each step happened: the rules that fired, the values their conditions saw,
+what changed, and the quotes behind them. Recorded only when a caller asks
+(sessions and runs do; exhaustive exploration does not, to stay fast)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.engine.model import Act, QuoteRef, Scenario
+
+_CHANGE_KINDS = ("value",)  # history counters and the turn are book-keeping, not news
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    text: str
+    seen: tuple[tuple[str, str], ...]  # (name, value) for every name the condition mentions
+
+
+@dataclass(frozen=True, slots=True)
+class Fired:
+    kind: str  # "move", "reaction", "event", "ending", "horizon", "turn", "chain"
+    id: str  # act id ("russia_reply.yes_but"), ending id, or "" for notes
+    label: str
+    turn: int
+    actor: str | None = None
+    rule_label: str | None = None  # the reaction or event an alternative belongs to
+    how: str = ""  # "chosen" or "only branch" (sessions refine "chosen" into picked/rolled)
+    probability: float | None = None
+    conditions: tuple[Condition, ...] = ()
+    changes: tuple[tuple[str, str, str], ...] = ()  # (name, before, after)
+    quotes: tuple[QuoteRef, ...] = ()
+
+    def with_how(self, how: str) -> Fired:
+        return Fired(self.kind, self.id, self.label, self.turn, self.actor, self.rule_label, how,
+                     self.probability, self.conditions, self.changes, self.quotes)  # fmt: skip
+
+
+def _condition(compiled, state: tuple) -> Condition:
+    return Condition(compiled.source, tuple((slot.name, slot.show(state)) for slot in compiled.reads))
+
+
+def changes(scn: Scenario, before: tuple, after: tuple) -> tuple[tuple[str, str, str], ...]:
+    out = []
+    for slot in scn.slots[1:]:
+        if slot.kind in _CHANGE_KINDS and before[slot.index] != after[slot.index]:
+            out.append((slot.name, slot.show(before), slot.show(after)))
+    return tuple(out)
+
+
+def record_act(scn: Scenario, act: Act, before: tuple, after: tuple, probability: float, how: str) -> Fired:
+    conditions = []
+    rule_label = None
+    if act.rule < 0:
+        kind = "move"
+    else:
+        rule = scn.rules[act.rule]
+        kind = rule.kind
+        rule_label = rule.label
+        if rule.when is not None:
+            conditions.append(_condition(rule.when, before))
+    if act.when is not None:
+        conditions.append(_condition(act.when, before))
+    return Fired(
+        kind, act.id, act.label, before[0], act.actor, rule_label, how, probability,
+        tuple(conditions), changes(scn, before, after), act.quotes,
+    )  # fmt: skip
+
+
+def record_ending(scn: Scenario, index: int, state: tuple, horizon: bool = False) -> Fired:
+    ending = scn.endings[index]
+    conditions = () if horizon or ending.when is None else (_condition(ending.when, state),)
+    label = ending.title
+    if horizon:
+        label += f" (the {scn.horizon}-turn horizon was reached)"
+    return Fired("horizon" if horizon else "ending", ending.id, label, state[0], conditions=conditions, quotes=ending.quotes)
+
+
+def record_note(scn: Scenario, kind: str, text: str, state: tuple | None) -> Fired:
+    return Fired(kind, "", text, state[0] if state else 0)

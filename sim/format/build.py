@@ -1,0 +1,479 @@
+"""Turn a validated :class:`~sim.format.load.Spec` into the engine's :class:`Scenario`.
+
+Here every reference is resolved (actors, issues, sources, moves, triggers), every
+condition and effect is compiled and type-checked, and every quote is found in its
+article. Problems are collected, not raised, so ``sim validate`` reports all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from sim.diagnostics import WARNING, Diagnostic, InputError, did_you_mean
+from sim.engine import model as e
+from sim.expr.compiler import MAX_INT, Compiled, ExprError, compile_condition, compile_effects
+from sim.expr.types import BOOL, NEVER, EnumType, IntType, Slot
+from sim.format import models as m
+from sim.format.grounding import Library, SourceText
+from sim.format.load import Origin, Spec, locate
+
+
+def build(spec: Spec, library: Library | None = None) -> tuple[e.Scenario | None, list[Diagnostic]]:
+    builder = _Builder(spec, library or Library())
+    scenario = builder.run()
+    errors = [d for d in builder.diags if d.severity != WARNING]
+    return (None if errors else scenario), builder.diags
+
+
+class _Namespace:
+    """Names visible to conditions: variables, stances, and the history of acts."""
+
+    def __init__(self):
+        self.slots: list[Slot] = [Slot(0, IntType(0, 10_000), "turn")]
+        self.vars: dict[str, Slot] = {"turn": self.slots[0]}
+        self.stances: dict[tuple[str, str], Slot] = {}
+        self.acts: list[str] = []
+        self.hist: dict[tuple[str, str], Slot] = {}  # (act, "count"|"last") -> slot
+
+    def add(self, name: str, typ, kind: str = "value") -> Slot:
+        slot = Slot(len(self.slots), typ, name, kind)
+        self.slots.append(slot)
+        return slot
+
+    def variable(self, name):
+        return self.vars.get(name)
+
+    def variable_names(self):
+        return list(self.vars)
+
+    def stance(self, actor, issue):
+        return self.stances.get((actor, issue))
+
+    def stance_names(self):
+        return [f"{a}.{i}" for a, i in self.stances]
+
+    def act_names(self):
+        return self.acts
+
+    def history(self, func, act):
+        if act not in self.acts:
+            return None
+        store = "last" if func == "since" else "count"
+        if (act, store) not in self.hist:
+            self.hist[(act, store)] = self.add(f"{store}({act})", IntType(0, MAX_INT), "history")
+        base = self.hist[(act, store)]
+        return Slot(base.index, base.type, f"{func}({act})", func)
+
+
+class _Builder:
+    def __init__(self, spec: Spec, library: Library):
+        self.spec = spec
+        self.lib = library
+        self.diags: list[Diagnostic] = []
+        self.ns = _Namespace()
+        s = spec.sections
+        self.sources: dict[str, m.Source] = s["sources"]  # type: ignore[assignment]
+        self.actors: dict[str, m.Actor] = s["actors"]  # type: ignore[assignment]
+        self.issues: dict[str, m.Issue] = s["issues"]  # type: ignore[assignment]
+        self.texts: dict[str, SourceText] = {}
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def err(self, section, entry, *sub, msg, key=False, offset=0, severity="error", about=None):
+        if about is not None and self.is_broken(about):
+            return  # the entry it names failed validation and was reported already
+        self.diags.append(self.spec.at(section, entry, *sub, key=key, severity=severity)(msg, offset=offset))
+
+    def is_broken(self, name: str) -> bool:
+        broken = self.spec.broken
+        return name in broken or name.split(".")[0] in broken
+
+    def cond(self, text: str | None, section, entry, *sub) -> Compiled | None:
+        if text is None:
+            return None
+        try:
+            return compile_condition(text, self.ns)
+        except ExprError as exc:
+            self.err(section, entry, *sub, msg=exc.message, offset=exc.offset, about=exc.unknown)
+            return None
+
+    def quotes(self, quotes: Sequence[m.Quote], section, entry, *sub) -> tuple[e.QuoteRef, ...]:
+        out = []
+        for i, q in enumerate(quotes):
+            where = (*sub, i)
+            src = self.texts.get(q.source)
+            if q.source not in self.sources:
+                self.err(section, entry, *where, "source", msg=f"unknown source '{q.source}'{did_you_mean(q.source, self.sources)}", about=q.source)
+                continue
+            speaker = None
+            if q.speaker:
+                speaker = self.speaker(q.speaker)
+                if speaker is None:
+                    self.err(section, entry, *where, "speaker", msg=f"unknown speaker '{q.speaker}' (write actor or actor.person)")
+            span = None
+            if src is not None:
+                span = src.find(q.text)
+                if span is None:
+                    near = src.nearest(q.text)
+                    self.err(section, entry, *where, "text", msg=f"quote not found in source '{q.source}' ({self.sources[q.source].file}); nearest passage: \"{near}\"")
+            out.append(e.QuoteRef(q.source, q.text, speaker, span))
+        return tuple(out)
+
+    def speaker(self, ref: str) -> str | None:
+        actor_id, _, person_id = ref.partition(".")
+        actor = self.actors.get(actor_id)
+        if actor is None:
+            return None
+        if not person_id:
+            return actor.name
+        person = actor.people.get(person_id)
+        if person is None:
+            return None
+        return f"{person.name} ({actor.short})"
+
+    # -- the passes ----------------------------------------------------------------------------
+
+    def run(self) -> e.Scenario | None:
+        meta = self.spec.meta
+        if meta is None:
+            return None
+        self.read_sources()
+        actors = self.build_actors()
+        issues = {k: e.IssueInfo(k, v.title, v.question, dict(v.options), v.key) for k, v in self.issues.items()}
+        variables = self.build_variables()
+        stance_models = self.build_stance_slots()
+        self.collect_act_names()
+        moves_m: dict[str, m.Move] = self.spec.sections["moves"]  # type: ignore[assignment]
+        reactions_m: dict[str, m.Reaction] = self.spec.sections["reactions"]  # type: ignore[assignment]
+        events_m: dict[str, m.Event] = self.spec.sections["events"]  # type: ignore[assignment]
+
+        # Pass 1: compile every condition and effect, so that history slots (done/count/since)
+        # are all allocated before the act functions that update them are generated.
+        conds: dict[tuple, Compiled | None] = {}
+        for mid, mv in moves_m.items():
+            self.check_actor(mv.actor, "moves", mid)
+            conds[("moves", mid)] = self.cond(mv.when, "moves", mid, "when")
+            self.effects_pass1(mv.effects, "moves", mid)
+        for section, rules in (("reactions", reactions_m), ("events", events_m)):
+            for rid, rule in rules.items():
+                if rule.actor is not None:
+                    self.check_actor(rule.actor, section, rid)
+                conds[(section, rid)] = self.cond(rule.when, section, rid, "when")
+                for aid, alt in rule.alternatives.items():
+                    conds[(section, rid, aid)] = self.cond(alt.when, section, rid, "alternatives", aid, "when")
+                    self.effects_pass1(alt.effects, section, rid, "alternatives", aid)
+        stances = self.build_stances(stance_models)
+        endings = self.build_endings(meta)
+        prompts = self.build_prompts()
+        for mid, mv in moves_m.items():
+            if mv.once:
+                self.ns.history("done", mid)
+        for rid, ev in events_m.items():
+            if ev.once:
+                self.ns.history("done", rid)
+
+        # Pass 2: acts and rules with their final functions.
+        acts: list[e.Act] = []
+        moves: list[e.Act] = []
+        for mid, mv in moves_m.items():
+            act = self.make_act(len(acts), mid, -1, mv.actor, mv, conds[("moves", mid)], ("moves", mid), once=mv.once)
+            acts.append(act)
+            moves.append(act)
+        rules: list[e.Rule] = []
+        events: list[int] = []
+        for section, kind, table in (("reactions", e.REACTION, reactions_m), ("events", e.EVENT, events_m)):
+            for rid, rule in table.items():
+                index = len(rules)
+                alts = []
+                for aid, alt in rule.alternatives.items():
+                    act = self.make_act(len(acts), f"{rid}.{aid}", index, rule.actor, alt, conds[(section, rid, aid)], (section, rid, "alternatives", aid), parent=rid)
+                    acts.append(act)
+                    alts.append(act)
+                once = getattr(rule, "once", False)
+                when = conds[(section, rid)]
+                test = self.runtime_test(rule.when, rid, once, when)
+                rules.append(e.Rule(index, rid, kind, rule.actor, rule.label, when, test, tuple(alts), tuple(getattr(rule, "on", ())), once))
+                if kind == e.EVENT:
+                    events.append(index)
+        self.link_triggers(acts, rules, reactions_m)
+        disputes = self.build_disputes()
+        horizon = next((x.index for x in endings if x.id == meta.on_horizon), -1)
+        if horizon < 0:
+            self.meta_err("on_horizon", f"unknown ending '{meta.on_horizon}'{did_you_mean(meta.on_horizon, [x.id for x in endings])}")
+        if any(d.severity != WARNING for d in self.diags):
+            return None
+        scenario = e.Scenario(
+            id=meta.id, title=meta.title, summary=meta.summary, situation=meta.situation,
+            disclaimer=meta.disclaimer, horizon=meta.horizon, on_horizon=horizon,
+            max_chain=meta.max_chain, path=self.spec.path, default=meta.default, order=meta.order,
+            sources={k: self.source_info(k) for k in self.sources}, actors=actors, issues=issues,
+            stances=stances, variables=variables, slots=tuple(self.ns.slots),
+            initial=self.initial_state(variables, stances), acts=tuple(acts), moves=tuple(moves),
+            rules=tuple(rules), events=tuple(events), endings=endings, prompts=prompts,
+            disputes=disputes,
+        )  # fmt: skip
+        scenario.by_id = {a.id: a for a in acts}
+        scenario.rule_by_id = {r.id: r for r in rules}
+        scenario.move_guards, scenario.unguarded_moves = _index_moves(moves, self.ns)
+        scenario.ending_tests = tuple((x.index, x.when.fn) for x in endings if x.when is not None)
+        return scenario
+
+    def meta_err(self, key: str, msg: str):
+        self.diags.append(locate(Origin(self.spec.root, ()), ("scenario", key), msg))
+
+    def read_sources(self):
+        for sid, src in self.sources.items():
+            origin = self.spec.origins[("sources", sid)]
+            path = Path(origin.doc.file).parent / src.file
+            base = self.spec.base_dirs.get(origin.doc.file)
+            if base is not None:
+                path = base / src.file
+            try:
+                text = self.lib.get(path, src.file)
+            except InputError as exc:
+                self.err("sources", sid, "file", msg=f"cannot read source {src.file}: {exc.diagnostics[0].message}")
+                continue
+            if src.sha256 and src.sha256 != text.sha256:
+                self.err("sources", sid, "sha256", msg=f"{src.file} has changed: its SHA-256 is {text.sha256}")
+            self.texts[sid] = text
+
+    def source_info(self, sid: str) -> e.SourceInfo:
+        src = self.sources[sid]
+        text = self.texts[sid]
+        return e.SourceInfo(sid, src.label, src.headline, text.path, text.raw, text.sha256, src.notes)
+
+    def build_actors(self) -> dict[str, e.ActorInfo]:
+        out = {}
+        for aid, actor in self.actors.items():
+            b = actor.briefing or m.Briefing()
+            brief = e.Briefing(tuple(b.wants), tuple(b.fears), tuple(b.red_lines), self.quotes(b.quotes, "actors", aid, "briefing", "quotes"))
+            people = {pid: (p.name, p.role) for pid, p in actor.people.items()}
+            out[aid] = e.ActorInfo(aid, actor.name, actor.short, actor.kind, people, brief)
+        return out
+
+    def check_actor(self, actor: str, section: str, entry: str):
+        if actor not in self.actors:
+            self.err(section, entry, "actor", msg=f"unknown actor '{actor}'{did_you_mean(actor, self.actors)}", about=actor)
+
+    def build_variables(self) -> tuple[e.VarInfo, ...]:
+        out = []
+        for name, var in self.spec.sections["variables"].items():
+            if name == "turn":
+                self.err("variables", name, msg="'turn' is built in; choose another name", key=True)
+                continue
+            if isinstance(var, m.EnumVariable):
+                if len(set(var.values)) != len(var.values):
+                    self.err("variables", name, "values", msg="values must be distinct")
+                if var.initial not in var.values:
+                    self.err("variables", name, "initial", msg=f"'{var.initial}' is not one of the values{did_you_mean(var.initial, var.values)}")
+                for key in var.describe:
+                    if key not in var.values:
+                        self.err("variables", name, "describe", key, msg=f"'{key}' is not one of the values{did_you_mean(key, var.values)}", key=True)
+                typ = EnumType(name, tuple(var.values))
+            elif isinstance(var, m.IntVariable):
+                if var.min > var.max:
+                    self.err("variables", name, "max", msg=f"max ({var.max}) is below min ({var.min})")
+                if not var.min <= var.initial <= var.max:
+                    self.err("variables", name, "initial", msg=f"initial value {var.initial} is outside {var.min}..{var.max}")
+                typ = IntType(var.min, var.max)
+            else:
+                typ = BOOL
+            slot = self.ns.add(name, typ)
+            self.ns.vars[name] = slot
+            describe = dict(getattr(var, "describe", {}))
+            out.append(e.VarInfo(name, slot, var.label or name.replace("_", " "), describe, var.show))
+        return tuple(out)
+
+    def build_stance_slots(self) -> list[tuple[str, str, m.Stance]]:
+        found = []
+        for actor, by_issue in self.spec.sections["stances"].items():
+            if actor not in self.actors:
+                self.err("stances", actor, msg=f"unknown actor '{actor}'{did_you_mean(actor, self.actors)}", key=True)
+                continue
+            for issue, stance in by_issue.items():
+                key = f"{actor}.{issue}"
+                info = self.issues.get(issue)
+                if info is None:
+                    self.err("stance", key, msg=f"unknown issue '{issue}'{did_you_mean(issue, self.issues)}", key=True)
+                    continue
+                if stance.position not in info.options:
+                    self.err("stance", key, "position", msg=f"'{stance.position}' is not an option of issue '{issue}'{did_you_mean(stance.position, info.options)}")
+                slot = self.ns.add(key, EnumType(f"issue {issue}", tuple(info.options)))
+                self.ns.stances[(actor, issue)] = slot
+                found.append((actor, issue, stance))
+        return found
+
+    def build_stances(self, found) -> tuple[e.StanceInfo, ...]:
+        out = []
+        for actor, issue, stance in found:
+            key = f"{actor}.{issue}"
+            quotes = self.quotes(stance.quotes, "stance", key, "quotes")
+            red_text, crossed = None, None
+            if stance.red_line is not None:
+                red_text = stance.red_line.text
+                crossed = self.cond(stance.red_line.crossed_when, "stance", key, "red_line", "crossed_when")
+            out.append(e.StanceInfo(actor, issue, self.ns.stances[(actor, issue)], stance.position, stance.summary, quotes, red_text, crossed))
+        return tuple(out)
+
+    def collect_act_names(self):
+        seen: dict[str, str] = {}
+        for section in ("moves", "reactions", "events"):
+            for rid, rule in self.spec.sections[section].items():
+                if rid in seen:
+                    self.err(section, rid, msg=f"'{rid}' is already used by a {seen[rid]}; move, reaction and event ids share one namespace", key=True)
+                    continue
+                seen[rid] = section[:-1]
+                self.ns.acts.append(rid)
+                for aid in getattr(rule, "alternatives", {}):
+                    self.ns.acts.append(f"{rid}.{aid}")
+
+    def effects_pass1(self, effects: Sequence[str], *where):
+        def report(i: int, exc: ExprError):
+            self.err(*where, "effects", i, msg=exc.message, offset=exc.offset, about=exc.unknown)
+
+        compile_effects(effects, self.ns, on_error=report)
+
+    def runtime_test(self, text: str | None, act_id: str, once: bool, compiled: Compiled | None):
+        """The condition the engine evaluates: the author's, plus 'not done(x)' for once."""
+        if not once:
+            return compiled.fn if compiled else None
+        guard = f"not done({act_id})"
+        full = guard if text is None else f"{guard} and ({text})"
+        try:
+            return compile_condition(full, self.ns).fn
+        except ExprError:
+            return None  # the author's text failed and was reported already
+
+    def make_act(self, index, act_id, rule_index, actor, model: m.Act, when, where, *, once=False, parent=None) -> e.Act:
+        extra = []
+        for name in (act_id, parent):
+            if name is None:
+                continue
+            for store in ("count", "last"):
+                slot = self.ns.hist.get((name, store))
+                if slot is not None:
+                    extra.append((slot.index, store))
+        compiled = compile_effects(model.effects, self.ns, extra=extra, on_error=lambda i, exc: None)
+        quotes = self.quotes(model.quotes, *where, "quotes")
+        if model.basis in ("reported", "possible") and not model.quotes:
+            self.err(*where, "basis", msg=f"an act with basis '{model.basis}' needs quotes from the articles (or basis: illustrative)")
+        demands: tuple[e.Demand, ...] = ()
+        answer = None
+        weight, rationale = 1.0, None
+        if isinstance(model, m.Alternative):
+            answer = model.answer
+            weight, rationale = model.weight, model.rationale
+            demands = tuple(
+                e.Demand(d.text, self.quotes(d.quotes, *where, "demands", i, "quotes")) for i, d in enumerate(model.demands)
+            )
+            if answer == "yes_but" and not demands:
+                self.err(*where, "answer", msg="a conditional acceptance (yes_but) needs the demands attached to it")
+        elif isinstance(model, m.Move):
+            weight, rationale = model.weight, model.rationale
+        test = self.runtime_test(model.when, act_id, once, when)
+        return e.Act(
+            index=index, id=act_id, rule=rule_index, actor=actor, label=model.label, type=model.type,
+            basis=model.basis, text=model.text, when=when, test=test, apply=compiled.fn,
+            effects=tuple(model.effects), writes=compiled.writes, quotes=quotes, weight=weight,
+            rationale=rationale, prompt=model.prompt, tags=tuple(model.tags), once=once,
+            answer=answer, demands=demands,
+        )  # fmt: skip
+
+    def link_triggers(self, acts: list[e.Act], rules: list[e.Rule], reactions_m):
+        by_id = {a.id: a for a in acts}
+        rule_by_id = {r.id: r for r in rules}
+        triggers: dict[int, list[int]] = {a.index: [] for a in acts}
+        for rule in rules:
+            if rule.kind != e.REACTION:
+                continue
+            for i, ref in enumerate(rule.on):
+                if ref in by_id:
+                    targets = [by_id[ref]]
+                elif ref in rule_by_id:
+                    targets = list(rule_by_id[ref].alternatives)
+                else:
+                    self.err("reactions", rule.id, "on", i, msg=f"unknown move or rule '{ref}'{did_you_mean(ref, [*by_id, *rule_by_id])}", about=ref)
+                    continue
+                for act in targets:
+                    if rule.index not in triggers[act.index]:
+                        triggers[act.index].append(rule.index)
+        for act in acts:
+            act.triggers = tuple(sorted(triggers[act.index]))
+
+    def build_endings(self, meta: m.Meta) -> tuple[e.EndingInfo, ...]:
+        out = []
+        for eid, end in self.spec.sections["endings"].items():
+            when = self.cond(end.when, "endings", eid, "when")
+            if end.when is None and eid != meta.on_horizon:
+                self.err("endings", eid, msg=f"ending '{eid}' has no 'when'; only the on_horizon ending ('{meta.on_horizon}') may omit it", key=True)
+            judgements = {}
+            for actor, j in end.judgements.items():
+                if actor not in self.actors:
+                    self.err("endings", eid, "judgements", actor, msg=f"unknown actor '{actor}'{did_you_mean(actor, self.actors)}", key=True)
+                for i, cite in enumerate(j.cites):
+                    a, _, issue = cite.partition(".")
+                    if (a, issue) not in self.ns.stances:
+                        self.err("endings", eid, "judgements", actor, "cites", i, msg=f"unknown stance '{cite}'{did_you_mean(cite, self.ns.stance_names())}")
+                judgements[actor] = e.Judgement(j.view, j.reason, tuple(j.cites))
+            quotes = self.quotes(end.quotes, "endings", eid, "quotes")
+            out.append(e.EndingInfo(len(out), eid, end.title, end.text, when, judgements, tuple(end.prompts), quotes))
+        return tuple(out)
+
+    def build_prompts(self) -> tuple[e.PromptInfo, ...]:
+        out = []
+        for pid, p in self.spec.sections["prompts"].items():
+            when = self.cond(p.when, "prompts", pid, "when")
+            if when is not None:
+                out.append(e.PromptInfo(pid, when, p.text))
+        return tuple(out)
+
+    def build_disputes(self) -> tuple[e.DisputeInfo, ...]:
+        out = []
+        for did, dispute in self.spec.sections["disputes"].items():
+            versions = []
+            for i, v in enumerate(dispute.versions):
+                refs = self.quotes([m.Quote(source=v.source, text=v.text)], "disputes", did, "versions", i)
+                span = refs[0].span if refs else None
+                versions.append(e.Version(v.source, v.text, v.summary, span))
+            if len({v.source for v in dispute.versions}) < 2:
+                self.err("disputes", did, "versions", msg="a disagreement needs versions from at least two sources")
+            out.append(e.DisputeInfo(did, dispute.topic, tuple(versions)))
+        return tuple(out)
+
+    def initial_state(self, variables, stances) -> tuple:
+        state: list = [0] * len(self.ns.slots)
+        state[0] = 1  # turns count from 1
+        for var in variables:
+            model = self.spec.sections["variables"][var.name]
+            typ = var.slot.type
+            if isinstance(typ, EnumType):
+                state[var.slot.index] = typ.values.index(model.initial) if model.initial in typ.values else 0
+            elif typ is BOOL:
+                state[var.slot.index] = bool(model.initial)
+            else:
+                state[var.slot.index] = model.initial
+        for st in stances:
+            values = st.slot.type.values
+            state[st.slot.index] = values.index(st.initial) if st.initial in values else 0
+        for (_, store), slot in self.ns.hist.items():
+            state[slot.index] = NEVER if store == "last" else 0
+        return tuple(state)
+
+
+def _index_moves(moves: list[e.Act], ns: _Namespace):
+    """Group moves by a pinned variable so offered() looks only where a move can apply."""
+    history = {s.index for s in ns.hist.values()}
+    tables: dict[int, dict[object, list[int]]] = {}
+    unguarded: list[int] = []
+    for i, move in enumerate(moves):
+        guards = [g for g in (move.when.guards if move.when else ()) if g[0] not in history]
+        if not guards:
+            unguarded.append(i)
+            continue
+        slot, values = guards[0]
+        table = tables.setdefault(slot, {})
+        for v in values:
+            table.setdefault(v, []).append(i)
+    frozen = tuple((slot, {k: tuple(v) for k, v in table.items()}) for slot, table in sorted(tables.items()))
+    return frozen, tuple(unguarded)

@@ -1,0 +1,311 @@
+"""The scenario file format, as pydantic models (the boundary where YAML comes in).
+
+Every model forbids unknown keys, so a misspelt key is an error (with a did-you-mean)
+rather than silently ignored. These models are only used while loading; the engine
+runs on the plain structures that :mod:`sim.engine.build` compiles from them.
+The committed JSON Schema (``schema/scenario.schema.json``) is generated from here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+Line = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Expr = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=1000),
+    Field(
+        description="A condition in the scenario's expression language, e.g. "
+        "ceasefire == \"agreed\" and count(us_pressure) < 2",
+        json_schema_extra={"format": "sim-expression"},
+    ),
+]
+Effect = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=1000),
+    Field(
+        description="An assignment: name = value, name += 1, name -= 1, or actor.issue = \"option\"",
+        json_schema_extra={"format": "sim-effect"},
+    ),
+]
+Weight = Annotated[float, Field(gt=0, le=1_000_000)]
+
+# PLOVER event categories (Open Event Data Alliance), used to type every act.
+Plover = Literal[
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "INVESTIGATE",
+    "DEMAND", "DISAPPROVE", "REJECT", "THREATEN", "SANCTION", "PROTEST", "CRIME", "MOBILIZE",
+    "COERCE", "ASSAULT", "FIGHT",
+]  # fmt: skip
+Basis = Literal["reported", "possible", "illustrative"]
+BASIS_HELP = {
+    "reported": "reported in the articles",
+    "possible": "named in the articles as a possibility",
+    "illustrative": "illustrative: the scenario author's extrapolation, not in the articles",
+}
+View = Literal["welcomes", "accepts", "mixed", "opposes", "rejects"]
+Answer = Literal["yes", "yes_but", "no", "counter", "no_answer"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True)
+
+
+class Quote(Model):
+    """A passage quoted verbatim from a source article (checked against seeds/)."""
+
+    source: Id
+    "The id of a source declared under `sources`."
+    text: Text
+    "The exact words as they appear in the article (white space and curly quotes are folded)."
+    speaker: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")] | None = None
+    "Who said these words, as actor or actor.person, when the article quotes them; omit when it is the article's own narration."
+
+
+class Source(Model):
+    """One of the seed articles."""
+
+    file: Line
+    "Path of the article, relative to the YAML file that declares it."
+    label: Line
+    "A short name for the article, shown in the UI (the author's, not the outlet's)."
+    headline: Line | None = None
+    "The article's own headline, when it has one."
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
+    "The SHA-256 of the file, so that a changed article is noticed."
+    notes: Text | None = None
+
+
+class Person(Model):
+    name: Line
+    role: Line
+    "The role as the articles give it; where they differ, say so."
+
+
+class Briefing(Model):
+    """Classroom briefing for one side: what it wants, fears and will not accept."""
+
+    wants: list[Line] = []
+    fears: list[Line] = []
+    red_lines: list[Line] = []
+    quotes: list[Quote] = []
+
+
+class Actor(Model):
+    name: Line
+    short: Annotated[str, StringConstraints(min_length=1, max_length=14)]
+    "A short label for narrow screens, e.g. 'US', 'Russia'."
+    kind: Literal["side", "mediator", "host", "third_party"] = "side"
+    people: dict[Id, Person] = {}
+    briefing: Briefing | None = None
+
+
+class Issue(Model):
+    title: Line
+    question: Line | None = None
+    options: dict[Id, Line] = Field(min_length=2)
+    "The positions an actor can hold on the issue, each with a one-line description."
+    key: bool = True
+    "Shown in the stances table of the main screen."
+
+
+class RedLine(Model):
+    text: Line
+    "The red line in plain words, attributed to the side that draws it."
+    crossed_when: Expr | None = None
+    "A condition under which the red line is crossed on the current path."
+
+
+class Stance(Model):
+    """An actor's position on an issue: part of the state, so it can shift."""
+
+    position: Id
+    "One of the issue's options."
+    summary: Line
+    "The position in plain, attributed words."
+    quotes: list[Quote] = Field(min_length=1)
+    red_line: RedLine | None = None
+
+
+class EnumVariable(Model):
+    type: Literal["enum"]
+    values: list[Id] = Field(min_length=2, max_length=64)
+    initial: Id
+    label: Line | None = None
+    describe: dict[Id, Line] = {}
+    "A phrase for each value, shown on the situation panel."
+    show: bool = True
+
+
+class IntVariable(Model):
+    type: Literal["int"]
+    min: int = Field(ge=-1000, le=1000)
+    max: int = Field(ge=-1000, le=1000)
+    initial: int
+    label: Line | None = None
+    show: bool = True
+
+
+class BoolVariable(Model):
+    type: Literal["bool"]
+    initial: bool
+    label: Line | None = None
+    show: bool = True
+
+
+Variable = Annotated[EnumVariable | IntVariable | BoolVariable, Field(discriminator="type")]
+
+
+class Act(Model):
+    """Fields shared by everything that can happen: moves and alternatives."""
+
+    label: Line
+    type: Plover
+    "The PLOVER event category of the act."
+    basis: Basis
+    "reported (the articles say it happened), possible (the articles name it as a possibility) or illustrative."
+    text: Text | None = None
+    "What happens, in neutral, attributed words."
+    when: Expr | None = None
+    effects: list[Effect] = []
+    quotes: list[Quote] = []
+    prompt: Text | None = None
+    "A discussion prompt shown when this happens."
+    tags: list[Id] = []
+
+
+class Move(Act):
+    """Something a side can choose to do; offered when `when` holds."""
+
+    actor: Id
+    once: bool = False
+    "Offer the move only until it has been made once."
+    weight: Weight = 1
+    "How likely a side is to choose this when moves are rolled rather than picked."
+    rationale: Line | None = None
+
+
+class Demand(Model):
+    """A condition attached to a conditional acceptance ("yes, but")."""
+
+    text: Line
+    quotes: list[Quote] = []
+
+
+class Alternative(Act):
+    """One branch of a reaction or event. The weight is the author's illustrative judgement."""
+
+    weight: Weight
+    rationale: Line
+    "One line on why the author gave this weight. Not a forecast."
+    answer: Answer | None = None
+    "For replies: yes, yes_but (a conditional acceptance, with demands), no, counter, no_answer."
+    demands: list[Demand] = []
+
+
+class Reaction(Model):
+    """What a side does in answer to an act: weighted alternatives, each a branch."""
+
+    actor: Id
+    on: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")]] = Field(min_length=1)
+    "The acts that trigger it: move ids, rule ids, or rule.alternative ids."
+    label: Line
+    when: Expr | None = None
+    alternatives: dict[Id, Alternative] = Field(min_length=1)
+
+
+class Event(Model):
+    """Something outside the table that may happen between turns."""
+
+    label: Line
+    actor: Id | None = None
+    when: Expr | None = None
+    once: bool = False
+    alternatives: dict[Id, Alternative] = Field(min_length=1)
+
+
+class Judgement(Model):
+    view: View
+    reason: Line
+    "How this side would judge the ending, in terms of its stated positions."
+    cites: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]] = []
+    "Stances (actor.issue) whose quotes back the judgement."
+
+
+class Ending(Model):
+    title: Line
+    when: Expr | None = None
+    "Omit only for the scenario's on_horizon ending."
+    text: Text
+    judgements: dict[Id, Judgement] = {}
+    prompts: list[Text] = []
+    quotes: list[Quote] = []
+
+
+class Prompt(Model):
+    """A discussion prompt shown the first time its condition holds on a path."""
+
+    when: Expr
+    text: Text
+
+
+class Version(Model):
+    source: Id
+    text: Text
+    summary: Line
+
+
+class Dispute(Model):
+    """Where the sources disagree: every version, each with its source."""
+
+    topic: Line
+    versions: list[Version] = Field(min_length=2)
+
+
+class Meta(Model):
+    id: Id
+    title: Line
+    summary: Text
+    situation: Text
+    "The opening situation, shown before the first move."
+    horizon: int = Field(ge=1, le=60)
+    "The number of turns after which the on_horizon ending closes the scenario."
+    on_horizon: Id
+    default: bool = False
+    order: int = 0
+    max_chain: int = Field(default=8, ge=1, le=32)
+    "How many reactions may follow one another from a single act."
+    disclaimer: Text = (
+        "Weights on branches are the scenario author's illustrative judgement, each with a "
+        "one-line rationale. This is a discussion aid, not a forecast."
+    )
+
+
+class ScenarioFile(Model):
+    """A scenario (with `scenario:`) or a library of shared definitions (without)."""
+
+    format: Literal[1] = 1
+    include: list[Line] = []
+    "Library files to merge in, relative to this file."
+    scenario: Meta | None = None
+    sources: dict[Id, Source] = {}
+    actors: dict[Id, Actor] = {}
+    issues: dict[Id, Issue] = {}
+    stances: dict[Id, dict[Id, Stance]] = {}
+    "Per actor, per issue."
+    variables: dict[Id, Variable] = {}
+    moves: dict[Id, Move] = {}
+    reactions: dict[Id, Reaction] = {}
+    events: dict[Id, Event] = {}
+    endings: dict[Id, Ending] = {}
+    prompts: dict[Id, Prompt] = {}
+    disputes: dict[Id, Dispute] = {}
+
+
+SECTIONS = tuple(
+    name for name in ScenarioFile.model_fields if name not in ("format", "include", "scenario")
+)

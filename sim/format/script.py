@@ -1,0 +1,157 @@
+"""Scripts and saved sessions: one YAML format for both.
+
+A script is a list of choices (act ids, or ``roll``) with optional expectations;
+a saved session is the same thing plus the other branches explored, so a session
+saved in class replays in a test with ``sim run SCENARIO --script FILE``::
+
+    scenario: ceasefire_30_day
+    seed: 7
+    steps:
+      - us_put_ceasefire_to_moscow
+      - russia_answers_ceasefire.yes_but
+      - expect: {state: {ceasefire: conditional}}
+      - roll
+    expect:
+      ending: truce_holds
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import Field, TypeAdapter, ValidationError
+
+from sim.diagnostics import Diagnostic, InputError
+from sim.format.load import Origin, pydantic_diagnostic, locate
+from sim.format.models import Model
+from sim.format.yamlread import Document, load_file, load_text
+
+ActRef = str
+
+
+class Expect(Model):
+    """What must hold at this point (or, at the top level, after the last step)."""
+
+    ending: str | None = None
+    "An ending id, or 'none' for a scenario still running."
+    state: dict[str, str | int | bool] = {}
+    "Variables and stances (actor.issue) with the values they must have."
+    turn: int | None = None
+    happened: list[ActRef] = []
+    "Acts that must be on the path (move ids, rule ids or rule.alternative ids)."
+    not_happened: list[ActRef] = []
+
+
+class Script(Model):
+    scenario: str
+    "The id of the scenario this script is for."
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    steps: list[str | dict] = []
+    expect: Expect | None = None
+    finish: bool = False
+    "After the steps, roll on to an ending."
+    explored: list[list[str]] = []
+    "Other branches of a saved session, restored when it is loaded (a replay ignores them)."
+    title: str | None = None
+
+
+@dataclass(slots=True)
+class ScriptStep:
+    kind: str  # "choice" or "expect"
+    choice: str = ""
+    expect: Expect | None = None
+    origin: Origin | None = None  # for file:line:col in replay errors
+
+
+@dataclass(slots=True)
+class LoadedScript:
+    script: Script
+    steps: list[ScriptStep]
+    doc: Document
+
+    def at(self, *path) -> Origin:
+        return Origin(self.doc, tuple(path))
+
+
+_SCRIPT = TypeAdapter(Script)
+_EXPECT = TypeAdapter(Expect)
+
+
+def load_script(path: str | Path) -> LoadedScript:
+    """Read a script or saved session; raises InputError with every problem found."""
+    doc = load_file(path)
+    return parse_script(doc)
+
+
+def parse_script_text(text: str, label: str) -> LoadedScript:
+    return parse_script(load_text(text, label))
+
+
+def parse_script(doc: Document) -> LoadedScript:
+    if not isinstance(doc.data, dict):
+        raise InputError.single(doc.file, "a script is a mapping with scenario, seed and steps", 1, 1)
+    try:
+        script = _SCRIPT.validate_python(doc.data)
+    except ValidationError as exc:
+        raise InputError(pydantic_diagnostic(doc, (), err, doc.data, _SCRIPT) for err in exc.errors(include_url=False)) from None
+    problems: list[Diagnostic] = []
+    steps: list[ScriptStep] = []
+    for i, raw in enumerate(script.steps):
+        origin = Origin(doc, ("steps", i))
+        if isinstance(raw, str):
+            if not raw.strip():
+                problems.append(locate(origin, (), "an empty step; write an act id or 'roll'"))
+            steps.append(ScriptStep("choice", raw.strip(), origin=origin))
+            continue
+        if set(raw) != {"expect"}:
+            problems.append(locate(origin, (), "a step is an act id, 'roll', or {expect: {...}}"))
+            continue
+        try:
+            steps.append(ScriptStep("expect", expect=_EXPECT.validate_python(raw["expect"]), origin=origin))
+        except ValidationError as exc:
+            problems.extend(pydantic_diagnostic(doc, ("steps", i, "expect"), err, raw["expect"], _EXPECT) for err in exc.errors(include_url=False))
+    if problems:
+        raise InputError(problems)
+    return LoadedScript(script, steps, doc)
+
+
+def session_to_yaml(session, title: str | None = None) -> str:
+    """The session as a script: its current path as steps, other branches as explored."""
+    current = session.choices()
+    explored = []
+    for leaf in session.leaves():
+        choices = session.choices(leaf.id)
+        if choices and choices != current and choices[: len(current)] != current:
+            explored.append(choices)
+    data: dict = {"scenario": session.scenario.id, "seed": session.seed}
+    if title:
+        data["title"] = title
+    data["steps"] = current
+    if explored:
+        data["explored"] = explored
+    header = (
+        "# A saved session of the diplomatic scenario simulator.\n"
+        f"# Replay it with: sim run {session.scenario.path} --script THIS_FILE\n"
+    )
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a crash never leaves half a save."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
