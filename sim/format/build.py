@@ -201,6 +201,7 @@ class _Builder:
         horizon = next((x.index for x in endings if x.id == meta.on_horizon), -1)
         if horizon < 0:
             self.meta_err("on_horizon", f"unknown ending '{meta.on_horizon}'{did_you_mean(meta.on_horizon, [x.id for x in endings])}")
+        initial = self.initial_state(variables, stances)
         if any(d.severity != WARNING for d in self.diags):
             return None
         scenario = e.Scenario(
@@ -209,7 +210,7 @@ class _Builder:
             max_chain=meta.max_chain, path=self.spec.path, default=meta.default, order=meta.order,
             sources={k: self.source_info(k) for k in self.sources}, actors=actors, issues=issues,
             stances=stances, variables=variables, slots=tuple(self.ns.slots),
-            initial=self.initial_state(variables, stances), acts=tuple(acts), moves=tuple(moves),
+            initial=initial, acts=tuple(acts), moves=tuple(moves),
             rules=tuple(rules), events=tuple(events), endings=endings, prompts=prompts,
             disputes=disputes,
         )  # fmt: skip
@@ -220,7 +221,10 @@ class _Builder:
         return scenario
 
     def meta_err(self, key: str, msg: str):
-        self.diags.append(locate(Origin(self.spec.root, ()), ("scenario", key), msg))
+        self.meta_err_at((key,), msg)
+
+    def meta_err_at(self, sub: tuple, msg: str, key: bool = False):
+        self.diags.append(locate(Origin(self.spec.root, ()), ("scenario", *sub), msg, key=key))
 
     def read_sources(self):
         for sid, src in self.sources.items():
@@ -458,7 +462,27 @@ class _Builder:
             state[st.slot.index] = values.index(st.initial) if st.initial in values else 0
         for (_, store), slot in self.ns.hist.items():
             state[slot.index] = NEVER if store == "last" else 0
+        self.apply_start(state)
         return tuple(state)
+
+    def apply_start(self, state: list) -> None:
+        """The scenario's `start:` overrides, checked against each slot's type."""
+        meta = self.spec.meta
+        by_name = {slot.name: slot for slot in self.ns.slots if slot.kind == "value" and slot.index}
+        for name, value in meta.start.items():
+            slot = by_name.get(name)
+            if slot is None:
+                self.meta_err_at(("start", name), f"unknown variable or stance '{name}'{did_you_mean(name, by_name)}", key=True)
+                continue
+            typ = slot.type
+            if isinstance(typ, EnumType) and isinstance(value, str) and value in typ.values:
+                state[slot.index] = typ.values.index(value)
+            elif typ is BOOL and isinstance(value, bool):
+                state[slot.index] = value
+            elif isinstance(typ, IntType) and type(value) is int and typ.lo <= value <= typ.hi:
+                state[slot.index] = value
+            else:
+                self.meta_err_at(("start", name), f"{value!r} is not a valid value of {name}: it takes {typ.describe()}")
 
 
 def _index_moves(moves: list[e.Act], ns: _Namespace):

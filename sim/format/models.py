@@ -277,6 +277,8 @@ class Meta(Model):
     on_horizon: Id
     default: bool = False
     order: int = 0
+    start: dict[str, str | int | bool] = {}
+    "Initial values for this scenario that differ from the declared ones: variables and stances (actor.issue)."
     max_chain: int = Field(default=8, ge=1, le=32)
     "How many reactions may follow one another from a single act."
     disclaimer: Text = (
