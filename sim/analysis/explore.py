@@ -9,6 +9,7 @@ weights (equal by default): a way to read the weights, not a forecast.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 from collections.abc import Callable
@@ -109,6 +110,109 @@ def exhaustive(
     result.seconds = time.perf_counter() - started
     result.endings = {e.id: ending_mass[e.index] for e in scn.endings}
     return result
+
+
+def turn_free(scn: Scenario) -> bool:
+    """True when no condition looks at the turn (directly or through since())."""
+    compiled = [a.when for a in scn.acts] + [r.when for r in scn.rules] + [e.when for e in scn.endings]
+    compiled += [p.when for p in scn.prompts] + [v.scope for v in scn.variables]
+    compiled += [s.red_line_crossed for s in scn.stances]
+    for c in compiled:
+        if c is not None and any(slot.index == 0 or slot.kind == "since" for slot in c.reads):
+            return False
+    return True
+
+
+def reachable(scn: Scenario, coverage: Coverage, max_nodes: int | None = None) -> Result:
+    """Everything reachable within the horizon, each state visited once.
+
+    When no condition reads the turn, a state's future does not depend on the turn
+    it is reached at, except through the horizon. So states are keyed without the
+    turn and visited in turn order (first visit = earliest turn = most turns left),
+    at a fraction of the cost of following every path. The horizon ending is then
+    reachable exactly when the longest ending-free path from the start survives
+    ``horizon`` turns, which a longest-path pass over the visited graph decides.
+    Callers must check :func:`turn_free` first.
+    """
+    started = time.perf_counter()
+    unbounded = dataclasses.replace(scn, horizon=10**9)  # the horizon is decided afterwards
+    result = Result({})
+    edges: dict[tuple, list[tuple[tuple, int]]] = {}  # key -> [(child key, turns it takes)]
+    first_turn: dict[tuple, int] = {}
+    turn = scn.initial[0]
+    root = core.start(unbounded)
+    root_key = (root.state[1:], root.pending)
+    by_turn: dict[int, list[Node]] = {}
+    work = [root]
+    while work:
+        while work:
+            node = work.pop()
+            key = (node.state[1:], node.pending)
+            if key in edges:
+                continue
+            out: list[tuple[tuple, int]] = []
+            edges[key] = out
+            first_turn[key] = node.turn
+            result.nodes += 1
+            if max_nodes is not None and result.nodes > max_nodes:
+                result.complete = False
+                result.distinct = len(edges)
+                result.seconds = time.perf_counter() - started
+                return result
+            if node.turn > scn.horizon:
+                continue  # only its existence matters: the horizon is reachable
+            if node.pending:
+                acts = core.eligible(unbounded, node.pending[0] >> DEPTH_BITS, node.state)
+            else:
+                acts = core.offered(unbounded, node.state)
+                coverage.offered.update(a.index for a in acts)
+                _prompts(scn, node.state, coverage)
+                if not acts:
+                    if len(coverage.dead_ends) < 5:
+                        coverage.dead_ends.append(node)
+                    continue
+            for a in acts:
+                child = core.advance(unbounded, node, a, None, coverage.acts)
+                if child.ending >= 0:
+                    coverage.endings.add(child.ending)
+                    continue
+                out.append(((child.state[1:], child.pending), child.turn - node.turn))
+                if child.turn == turn:
+                    work.append(child)
+                else:
+                    by_turn.setdefault(child.turn, []).append(child)
+        if by_turn:
+            turn = min(by_turn)
+            work = by_turn.pop(turn)
+    if scn.initial[0] + _longest(edges, root_key) > scn.horizon:
+        coverage.endings.add(scn.on_horizon)
+    result.distinct = len(edges)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _longest(edges: dict[tuple, list[tuple[tuple, int]]], root: tuple) -> float:
+    """Most turns an ending-free path from ``root`` can last (inf if it can loop)."""
+    best: dict[tuple, float] = {}
+    on_path: set[tuple] = set()
+    stack: list[tuple[tuple, int]] = [(root, 0)]
+    on_path.add(root)
+    while stack:
+        key, i = stack[-1]
+        children = edges.get(key, [])
+        if i < len(children):
+            stack[-1] = (key, i + 1)
+            child = children[i][0]
+            if child in on_path:
+                return float("inf")
+            if child not in best:
+                on_path.add(child)
+                stack.append((child, 0))
+            continue
+        stack.pop()
+        on_path.discard(key)
+        best[key] = max((turns + best[child] for child, turns in children), default=0)
+    return best[root]
 
 
 def _prompts(scn: Scenario, state: tuple, coverage: Coverage) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.analysis.explore import Coverage, exhaustive
+from sim.analysis.explore import Coverage, exhaustive, reachable, turn_free
 from sim.engine.model import REACTION, Scenario
 
 MAX_LINT_NODES = 400_000
@@ -27,7 +27,10 @@ class Finding:
 def lint(scn: Scenario, max_nodes: int = MAX_LINT_NODES) -> list[Finding]:
     findings = cycles(scn) + unused_variables(scn)
     coverage = Coverage()
-    result = exhaustive(scn, max_nodes=max_nodes, coverage=coverage)
+    if turn_free(scn):
+        result = reachable(scn, coverage, max_nodes=max_nodes)
+    else:
+        result = exhaustive(scn, max_nodes=max_nodes, coverage=coverage)
     if not result.complete:
         findings.append(Finding("scenario", "", ("horizon",), f"lint explored {result.nodes} nodes without finishing; reachability checks skipped (shorten the horizon or reduce branching)"))
         return findings

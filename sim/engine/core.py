@@ -138,6 +138,8 @@ def settle(scn: Scenario, state: tuple, pending: list, trace: list[Fired] | None
             continue
         if head == END_TURN:
             state = (state[0] + 1, *state[1:])
+            if scn.scoped:
+                state = _forget_out_of_scope(scn, state)
             if trace is not None:
                 trace.append(record_note(scn, "turn", f"Turn {state[0]}", state))
             ending = check_endings(scn, state, trace)
@@ -175,6 +177,18 @@ def check_endings(scn: Scenario, state: tuple, trace: list[Fired] | None = None)
                 trace.append(record_ending(scn, index, state))
             return index
     return NO_ENDING
+
+
+def _forget_out_of_scope(scn: Scenario, state: tuple) -> tuple:
+    """Reset scoped variables whose scope no longer holds, so equal futures merge."""
+    initial = scn.initial
+    reset = [i for i, in_scope in scn.scoped if state[i] != initial[i] and not in_scope(state)]
+    if not reset:
+        return state
+    values = list(state)
+    for i in reset:
+        values[i] = initial[i]
+    return tuple(values)
 
 
 def _queue(scn: Scenario, pending: list, act: Act, depth: int, trace: list[Fired] | None) -> None:

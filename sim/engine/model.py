@@ -84,6 +84,10 @@ class VarInfo:
     label: str
     describe: dict[str, str]
     show: bool
+    scope: Compiled | None = None
+
+    def relevant(self, state: tuple) -> bool:
+        return self.scope is None or bool(self.scope.fn(state))
 
     def phrase(self, state: tuple) -> str:
         value = self.slot.show(state)
@@ -223,6 +227,8 @@ class Scenario:
     move_guards: tuple[tuple[int, dict[object, tuple[int, ...]]], ...] = ()
     unguarded_moves: tuple[int, ...] = ()
     ending_tests: tuple[tuple[int, Callable[[tuple], bool]], ...] = ()
+    # Scoped variables: (slot index, test); out of scope, the slot is reset at END_TURN.
+    scoped: tuple[tuple[int, Callable[[tuple], bool]], ...] = ()
 
     def ending_by_id(self, ending_id: str) -> EndingInfo | None:
         for ending in self.endings:

@@ -164,6 +164,7 @@ class _Builder:
                     conds[(section, rid, aid)] = self.cond(alt.when, section, rid, "alternatives", aid, "when")
                     self.effects_pass1(alt.effects, section, rid, "alternatives", aid)
         stances = self.build_stances(stance_models)
+        self.compile_scopes(variables)
         endings = self.build_endings(meta)
         prompts = self.build_prompts()
         for mid, mv in moves_m.items():
@@ -218,6 +219,7 @@ class _Builder:
         scenario.rule_by_id = {r.id: r for r in rules}
         scenario.move_guards, scenario.unguarded_moves = _index_moves(moves, self.ns)
         scenario.ending_tests = tuple((x.index, x.when.fn) for x in endings if x.when is not None)
+        scenario.scoped = tuple((v.slot.index, v.scope.fn) for v in variables if v.scope is not None)
         return scenario
 
     def meta_err(self, key: str, msg: str):
@@ -288,6 +290,12 @@ class _Builder:
             describe = dict(getattr(var, "describe", {}))
             out.append(e.VarInfo(name, slot, var.label or name.replace("_", " "), describe, var.show))
         return tuple(out)
+
+    def compile_scopes(self, variables: tuple[e.VarInfo, ...]) -> None:
+        """Scopes may mention any variable, so they compile once all slots exist."""
+        for var in variables:
+            text = self.spec.sections["variables"][var.name].scope
+            var.scope = self.cond(text, "variables", var.name, "scope")
 
     def build_stance_slots(self) -> list[tuple[str, str, m.Stance]]:
         found = []

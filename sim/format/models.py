@@ -139,6 +139,8 @@ class EnumVariable(Model):
     describe: dict[Id, Line] = {}
     "A phrase for each value, shown on the situation panel."
     show: bool = True
+    scope: Expr | None = None
+    "Where the variable matters (e.g. phase == \"ceasefire\"). Outside it, the value is reset to its initial value at the end of each turn and hidden, so that branches that differ only in forgotten details merge."
 
 
 class IntVariable(Model):
@@ -148,6 +150,7 @@ class IntVariable(Model):
     initial: int
     label: Line | None = None
     show: bool = True
+    scope: Expr | None = None
 
 
 class BoolVariable(Model):
@@ -155,6 +158,7 @@ class BoolVariable(Model):
     initial: bool
     label: Line | None = None
     show: bool = True
+    scope: Expr | None = None
 
 
 Variable = Annotated[EnumVariable | IntVariable | BoolVariable, Field(discriminator="type")]

