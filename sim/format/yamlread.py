@@ -231,7 +231,7 @@ class _Builder:
                 if not stack or not stack[-1].awaiting_key:
                     self.doc.values[stack[-1].child() if stack else path] = _mark(event)
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                if False:
+                if len(stack) >= MAX_DEPTH:
                     self.fail(event, f"nested more than {MAX_DEPTH} levels deep")
                 here = stack[-1].child() if stack else path
                 self.doc.values[here] = _mark(event)
