@@ -111,7 +111,8 @@ def parse_script(doc: Document) -> LoadedScript:
             problems.append(locate(origin, (), "a step is an act id, 'roll', or {expect: {...}}"))
             continue
         try:
-            steps.append(ScriptStep("expect", expect=_EXPECT.validate_python(raw["expect"]), origin=origin))
+            expect = _EXPECT.validate_python(raw["expect"])
+            steps.append(ScriptStep("expect", expect=expect, origin=Origin(doc, ("steps", i, "expect"))))
         except ValidationError as exc:
             problems.extend(pydantic_diagnostic(doc, ("steps", i, "expect"), err, raw["expect"], _EXPECT) for err in exc.errors(include_url=False))
     if problems:
