@@ -55,61 +55,84 @@ def exhaustive(
     progress: Progress | None = None,
     coverage: Coverage | None = None,
 ) -> Result:
-    """Explore every branch from ``root`` for ``depth`` turns (default: to the scenario's horizon)."""
+    """Explore every branch from ``root`` for ``depth`` turns (default: to the scenario's horizon).
+
+    Nodes are merged turn by turn: every way of finishing turn t that leads to the
+    same state is one node of turn t + 1, however many reactions each way took.
+    Within a turn, reaction branches are merged level by level.
+    """
     root = root or core.start(scn)
     last_turn = root.turn + depth - 1 if depth is not None else None
     ending_mass = [0.0] * len(scn.endings)
     result = Result({})
-    level: dict[Node, float] = {root: 1.0}
     seen = coverage.acts if coverage is not None else None
-    advance, offered, rules = core.advance, core.offered, scn.rules
+    advance, offered, rules, key_of = core.advance, core.offered, scn.rules, scn.relevant_key
     started = time.perf_counter()
-    levels = 0
-    while level:
-        result.distinct += len(level)
-        nxt: dict[Node, float] = {}
-        get = nxt.get
-        for node, mass in level.items():
-            result.nodes += 1
-            if node.ending >= 0:
-                ending_mass[node.ending] += mass
-                if coverage is not None:
-                    coverage.endings.add(node.ending)
-                continue
-            state = node.state
-            if node.pending:
-                acts = rules[node.pending[0] >> DEPTH_BITS].alternatives
-                acts = [a for a in acts if a.test is None or a.test(state)]
-            else:
-                if last_turn is not None and state[0] > last_turn:
-                    result.open += mass
+    turns_done = 0
+    # A layer maps a merge key to [representative node, probability mass]. The key keeps
+    # only what conditions can see (Scenario.relevant), so states that differ in nothing
+    # that matters for the future are explored once.
+    layer: dict[tuple, list] = {_key(key_of, root): [root, 1.0]}
+    while layer:
+        next_layer: dict[tuple, list] = {}
+        current = layer
+        while current:
+            result.distinct += len(current)
+            nxt: dict[tuple, list] = {}
+            for node, mass in current.values():
+                result.nodes += 1
+                if node.ending >= 0:
+                    ending_mass[node.ending] += mass
+                    if coverage is not None:
+                        coverage.endings.add(node.ending)
                     continue
-                acts = offered(scn, state)
-                if coverage is not None:
-                    coverage.offered.update(a.index for a in acts)
-                    _prompts(scn, state, coverage)
-                if not acts:
-                    result.dead += mass
-                    if coverage is not None and len(coverage.dead_ends) < 5:
-                        coverage.dead_ends.append(node)
-                    continue
-            total = 0.0
-            for a in acts:
-                total += a.weight
-            for a in acts:
-                child = advance(scn, node, a, None, seen)
-                nxt[child] = get(child, 0.0) + mass * a.weight / total
-        levels += 1
+                state = node.state
+                if node.pending:
+                    acts = rules[node.pending[0] >> DEPTH_BITS].eligible(state)
+                else:
+                    if last_turn is not None and state[0] > last_turn:
+                        result.open += mass
+                        continue
+                    acts = offered(scn, state)
+                    if coverage is not None:
+                        coverage.offered.update(a.index for a in acts)
+                        _prompts(scn, state, coverage)
+                    if not acts:
+                        result.dead += mass
+                        if coverage is not None and len(coverage.dead_ends) < 5:
+                            coverage.dead_ends.append(node)
+                        continue
+                total = 0.0
+                for a in acts:
+                    total += a.weight
+                turn = state[0]
+                for a in acts:
+                    child = advance(scn, node, a, None, seen)
+                    share = mass * a.weight / total
+                    cs = child.state
+                    target = nxt if (child.pending and cs[0] == turn) else next_layer
+                    k = (cs[0], key_of(cs), child.pending, child.ending)
+                    entry = target.get(k)
+                    if entry is None:
+                        target[k] = [child, share]
+                    else:
+                        entry[1] += share
+            current = nxt
+        turns_done += 1
         if progress is not None:
-            progress(levels, result.nodes)
-        if max_nodes is not None and result.nodes >= max_nodes and nxt:
+            progress(turns_done, result.nodes)
+        if max_nodes is not None and result.nodes >= max_nodes and next_layer:
             result.complete = False
-            result.open += sum(nxt.values())
+            result.open += sum(entry[1] for entry in next_layer.values())
             break
-        level = nxt
+        layer = next_layer
     result.seconds = time.perf_counter() - started
     result.endings = {e.id: ending_mass[e.index] for e in scn.endings}
     return result
+
+
+def _key(key_of, node: Node) -> tuple:
+    return (node.state[0], key_of(node.state), node.pending, node.ending)
 
 
 def turn_free(scn: Scenario) -> bool:
@@ -140,14 +163,15 @@ def reachable(scn: Scenario, coverage: Coverage, max_nodes: int | None = None) -
     edges: dict[tuple, list[tuple[tuple, int]]] = {}  # key -> [(child key, turns it takes)]
     first_turn: dict[tuple, int] = {}
     turn = scn.initial[0]
+    key_of = scn.relevant_key
     root = core.start(unbounded)
-    root_key = (root.state[1:], root.pending)
+    root_key = (key_of(root.state), root.pending)
     by_turn: dict[int, list[Node]] = {}
     work = [root]
     while work:
         while work:
             node = work.pop()
-            key = (node.state[1:], node.pending)
+            key = (key_of(node.state), node.pending)
             if key in edges:
                 continue
             out: list[tuple[tuple, int]] = []
@@ -176,7 +200,7 @@ def reachable(scn: Scenario, coverage: Coverage, max_nodes: int | None = None) -
                 if child.ending >= 0:
                     coverage.endings.add(child.ending)
                     continue
-                out.append(((child.state[1:], child.pending), child.turn - node.turn))
+                out.append(((key_of(child.state), child.pending), child.turn - node.turn))
                 if child.turn == turn:
                     work.append(child)
                 else:

@@ -52,8 +52,12 @@ def lint(scn: Scenario, max_nodes: int = MAX_LINT_NODES) -> list[Finding]:
     for prompt in scn.prompts:
         if prompt.id not in coverage.prompts:
             findings.append(Finding("prompts", prompt.id, ("when",), "this prompt is never shown (its condition never holds at a decision point)"))
+    described = set()
     for node in coverage.dead_ends:
-        findings.append(Finding("scenario", "", (), f"dead end at turn {node.turn}: nothing is on offer and no ending applies ({describe_state(scn, node.state)})"))
+        text = f"dead end at turn {node.turn}: nothing is on offer and no ending applies ({describe_state(scn, node.state)})"
+        if text not in described:
+            described.add(text)
+            findings.append(Finding("scenario", "", (), text))
     return findings
 
 
@@ -98,5 +102,10 @@ def unused_variables(scn: Scenario) -> list[Finding]:
 
 
 def describe_state(scn: Scenario, state: tuple) -> str:
-    parts = [f"{v.name}={v.slot.show(state)}" for v in scn.variables]
-    return ", ".join(parts[:8]) + (", ..." if len(parts) > 8 else "")
+    """The values that differ from the start: what the author needs to find the spot."""
+    parts = [
+        f"{slot.name}={slot.show(state)}"
+        for slot in scn.slots[1:]
+        if slot.kind == "value" and state[slot.index] != scn.initial[slot.index]
+    ]
+    return ", ".join(parts) or "the starting state"

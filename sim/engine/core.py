@@ -31,6 +31,9 @@ DEPTH_MASK = (1 << DEPTH_BITS) - 1
 NO_ENDING = -1
 
 
+_node = tuple.__new__  # builds a Node without the namedtuple constructor's extra call
+
+
 class Node(NamedTuple):
     state: tuple
     pending: tuple = ()  # rule << DEPTH_BITS | chain depth, and the markers above
@@ -56,6 +59,11 @@ class Option:
     probability: float
 
 
+def event_queue(scn: Scenario) -> tuple[int, ...]:
+    """The queue that ends every turn: each event in declared order, then END_TURN."""
+    return (*(r << DEPTH_BITS for r in scn.events), END_TURN)
+
+
 def start(scn: Scenario) -> Node:
     return Node(scn.initial)
 
@@ -77,10 +85,7 @@ def offered(scn: Scenario, state: tuple) -> list[Act]:
 
 
 def eligible(scn: Scenario, rule_index: int, state: tuple) -> list[Act]:
-    rule = scn.rules[rule_index]
-    if rule.test is not None and not rule.test(state):
-        return []
-    return [a for a in rule.alternatives if a.test is None or a.test(state)]
+    return scn.rules[rule_index].eligible(state)
 
 
 def options(scn: Scenario, node: Node) -> list[Option]:
@@ -107,11 +112,11 @@ def advance(scn: Scenario, node: Node, act: Act, trace: list[Fired] | None = Non
     checks choices made by people and scripts.
     """
     state = node.state
-    pending = list(node.pending)
     if act.rule < 0:
         depth = 0
-        pending.append(EVENTS)
+        pending = [EVENTS]
     else:
+        pending = list(node.pending)
         depth = pending.pop(0) & DEPTH_MASK
     before = state
     state = act.apply(state)
@@ -130,16 +135,15 @@ def settle(scn: Scenario, state: tuple, pending: list, trace: list[Fired] | None
     while pending:
         head = pending[0]
         if head == EVENTS:
-            ending = check_endings(scn, state, trace)
+            ending = scn.ending_of(state)
             if ending != NO_ENDING:
-                return Node(state, (), ending)
-            pending = [r << DEPTH_BITS for r in scn.events]
-            pending.append(END_TURN)
+                if trace is not None:
+                    trace.append(record_ending(scn, ending, state))
+                return _node(Node, (state, (), ending))
+            pending = [*scn.event_queue]
             continue
         if head == END_TURN:
-            state = (state[0] + 1, *state[1:])
-            if scn.scoped:
-                state = _forget_out_of_scope(scn, state)
+            state = scn.end_turn(state)
             if trace is not None:
                 trace.append(record_note(scn, "turn", f"Turn {state[0]}", state))
             ending = check_endings(scn, state, trace)
@@ -147,14 +151,10 @@ def settle(scn: Scenario, state: tuple, pending: list, trace: list[Fired] | None
                 ending = scn.on_horizon
                 if trace is not None:
                     trace.append(record_ending(scn, ending, state, horizon=True))
-            return Node(state, (), ending)
-        rule = rules[head >> DEPTH_BITS]
-        if rule.test is not None and not rule.test(state):
-            pending.pop(0)
-            continue
-        alts = [a for a in rule.alternatives if a.test is None or a.test(state)]
+            return _node(Node, (state, (), ending))
+        alts = rules[head >> DEPTH_BITS].eligible(state)
         if len(alts) > 1:
-            return Node(state, tuple(pending), NO_ENDING)
+            return _node(Node, (state, tuple(pending), NO_ENDING))
         pending.pop(0)
         if not alts:
             continue
@@ -171,24 +171,10 @@ def settle(scn: Scenario, state: tuple, pending: list, trace: list[Fired] | None
 
 
 def check_endings(scn: Scenario, state: tuple, trace: list[Fired] | None = None) -> int:
-    for index, test in scn.ending_tests:
-        if test(state):
-            if trace is not None:
-                trace.append(record_ending(scn, index, state))
-            return index
-    return NO_ENDING
-
-
-def _forget_out_of_scope(scn: Scenario, state: tuple) -> tuple:
-    """Reset scoped variables whose scope no longer holds, so equal futures merge."""
-    initial = scn.initial
-    reset = [i for i, in_scope in scn.scoped if state[i] != initial[i] and not in_scope(state)]
-    if not reset:
-        return state
-    values = list(state)
-    for i in reset:
-        values[i] = initial[i]
-    return tuple(values)
+    index = scn.ending_of(state)
+    if index != NO_ENDING and trace is not None:
+        trace.append(record_ending(scn, index, state))
+    return index
 
 
 def _queue(scn: Scenario, pending: list, act: Act, depth: int, trace: list[Fired] | None) -> None:
@@ -197,8 +183,8 @@ def _queue(scn: Scenario, pending: list, act: Act, depth: int, trace: list[Fired
         if trace is not None:
             trace.append(record_note(scn, "chain", f"Reactions to '{act.label}' were cut: chain longer than {scn.max_chain}", None))
         return
-    at = next(i for i, item in enumerate(pending) if item < 0)
-    pending[at:at] = [r << DEPTH_BITS | depth for r in act.triggers]
+    # The queue always ends with one marker (EVENTS or END_TURN); reactions go before it.
+    pending[-1:-1] = [r << DEPTH_BITS | depth for r in act.triggers]
 
 
 def _probability(scn: Scenario, node: Node, act: Act) -> float:

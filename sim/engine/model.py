@@ -113,10 +113,12 @@ class Act:
     basis: str
     text: str | None
     when: Compiled | None  # as the author wrote it: shown in "why"
-    test: Callable[[tuple], bool] | None  # what the engine evaluates (may add once)
+    check: Compiled | None  # what the engine evaluates: `when`, plus "not done(x)" for once
+    test: Callable[[tuple], bool] | None  # check.fn, or None when there is no condition
     apply: Callable[[tuple], tuple]
     effects: tuple[str, ...]
     writes: tuple[Slot, ...]
+    deps: tuple[tuple[int, frozenset[int]], ...]  # per effect: (slot written, slots read)
     quotes: tuple[QuoteRef, ...]
     weight: float
     rationale: str | None
@@ -146,10 +148,13 @@ class Rule:
     actor: str | None
     label: str
     when: Compiled | None
-    test: Callable[[tuple], bool] | None
+    check: Compiled | None
     alternatives: tuple[Act, ...]
     on: tuple[str, ...] = ()
     once: bool = False
+    # The alternatives that apply in a state ([] if the rule's own condition fails),
+    # generated as one function (sim.expr.batch.select).
+    eligible: Callable[[tuple], list[Act]] = field(default=lambda state: [])
 
 
 @dataclass(slots=True)
@@ -220,15 +225,24 @@ class Scenario:
     endings: tuple[EndingInfo, ...]
     prompts: tuple[PromptInfo, ...]
     disputes: tuple[DisputeInfo, ...]
+    event_queue: tuple[int, ...] = ()  # the engine's queue for the end of a turn (core.event_queue)
     by_id: dict[str, Act] = field(default_factory=dict)
     rule_by_id: dict[str, Rule] = field(default_factory=dict)
     # Offered-move index: moves whose condition pins a value (x == "a" / x in (...)) are
     # looked up by that value, so a step never tests moves that cannot apply.
     move_guards: tuple[tuple[int, dict[object, tuple[int, ...]]], ...] = ()
     unguarded_moves: tuple[int, ...] = ()
-    ending_tests: tuple[tuple[int, Callable[[tuple], bool]], ...] = ()
-    # Scoped variables: (slot index, test); out of scope, the slot is reset at END_TURN.
-    scoped: tuple[tuple[int, Callable[[tuple], bool]], ...] = ()
+    # The first ending whose condition holds, or -1 (sim.expr.batch.first_match).
+    ending_of: Callable[[tuple], int] = field(default=lambda state: -1)
+    # The end of a turn: turn + 1, clocks (int variables with per_turn) advanced, and
+    # scoped variables whose scope no longer holds reset (sim.expr.batch.end_of_turn).
+    end_turn: Callable[[tuple], tuple] = field(default=lambda state: (state[0] + 1, *state[1:]))
+    ticking: tuple[tuple[int, int, int, int], ...] = ()  # (slot, per-turn change, min, max)
+    # Slots (besides the turn) that some condition can see, directly or through an
+    # effect feeding one. States equal on these have the same future, which is what
+    # lets exploration merge them; see relevant_key().
+    relevant: tuple[int, ...] = ()
+    relevant_key: Callable[[tuple], object] = field(default=lambda state: state)
 
     def ending_by_id(self, ending_id: str) -> EndingInfo | None:
         for ending in self.endings:

@@ -58,6 +58,8 @@ class Compiled:
     writes: tuple[Slot, ...] = ()  # for effects: the slots assigned
     code: str = field(default="", repr=False)  # the generated Python, for debugging and benchmarks
     guards: tuple[tuple[int, tuple], ...] = ()  # conjuncts pinning a slot: (index, allowed values)
+    deps: tuple[tuple[int, frozenset[int]], ...] = ()  # effects: (slot written, slots its value reads)
+    body: ast.expr | None = field(default=None, repr=False)  # conditions: the safe tree over `s`
 
 
 _GLOBALS_BASE = {"__builtins__": {}, "_min": min, "_max": max}
@@ -74,7 +76,9 @@ def compile_condition(text: str, ns: Namespace) -> Compiled:
     )
     code = compile(ast.fix_missing_locations(lam), "<condition>", "eval")
     fn = eval(code, dict(_GLOBALS_BASE))  # noqa: S307 - the tree holds only nodes built above
-    return Compiled(text, fn, tuple(checker.reads), (), ast.unparse(lam), _guards(body))
+    compiled = Compiled(text, fn, tuple(checker.reads), (), ast.unparse(lam), _guards(body))
+    compiled.body = body
+    return compiled
 
 
 def compile_effects(
@@ -94,7 +98,9 @@ def compile_effects(
         ast.Assign([ast.Name("l", ast.Store())], ast.Call(ast.Name("_list", ast.Load()), [ast.Name("s", ast.Load())], []))
     ]
     writes: list[Slot] = []
+    deps: list[tuple[int, frozenset[int]]] = []
     for i, text in enumerate(texts):
+        checker.stmt_reads = set()
         try:
             stmt, slot = _effect(text, checker)
         except ExprError as exc:
@@ -104,6 +110,7 @@ def compile_effects(
             continue
         stmts.append(stmt)
         writes.append(slot)
+        deps.append((slot.index, frozenset(checker.stmt_reads)))
     for slot, what in extra:
         target = ast.Subscript(ast.Name("l", ast.Load()), ast.Constant(slot), ast.Store())
         if what == "count":
@@ -119,7 +126,9 @@ def compile_effects(
     code = compile(ast.fix_missing_locations(module), "<effects>", "exec")
     scope = dict(_GLOBALS_BASE, _list=list, _tuple=tuple, _bool=bool)
     exec(code, scope)  # noqa: S102 - the tree holds only nodes built above
-    return Compiled("; ".join(texts), scope["apply"], tuple(checker.reads), tuple(writes), ast.unparse(module))
+    compiled = Compiled("; ".join(texts), scope["apply"], tuple(checker.reads), tuple(writes), ast.unparse(module))
+    compiled.deps = tuple(deps)
+    return compiled
 
 
 def _guards(body: ast.expr) -> tuple[tuple[int, tuple], ...]:
@@ -246,8 +255,10 @@ class _Checker:
         self.ns = ns
         self.state_name = "l" if reading_list else "s"
         self.reads: list[Slot] = []
+        self.stmt_reads: set[int] = set()  # slots read by the effect statement being compiled
 
     def _read(self, slot: Slot) -> ast.expr:
+        self.stmt_reads.add(slot.index)
         if all(r.name != slot.name for r in self.reads):
             self.reads.append(slot)
         return ast.Subscript(ast.Name(self.state_name, ast.Load()), ast.Constant(slot.index), ast.Load())
@@ -323,6 +334,10 @@ class _Checker:
         return self._read(slot), slot.type
 
     def _attribute(self, node: ast.Attribute) -> tuple[ast.expr, Type]:
+        slot = self._stance_slot(node)
+        return self._read(slot), slot.type
+
+    def _stance_slot(self, node: ast.Attribute) -> Slot:
         if "__" in node.attr:
             raise ExprError(f"names with '__' are not allowed: '{node.attr}'", _where(node))
         if not isinstance(node.value, ast.Name):
@@ -337,7 +352,7 @@ class _Checker:
             if not hint and name in self.ns.act_names():
                 hint = f" ('{name}' is a rule: write done({name}) or count({name}))"
             raise ExprError(f"unknown stance '{name}'{hint}", _where(node), name)
-        return self._read(slot), slot.type
+        return slot
 
     def _call(self, node: ast.Call) -> tuple[ast.expr, Type]:
         func = node.func
@@ -418,8 +433,7 @@ class _Checker:
                 raise ExprError("'turn' is counted by the engine and cannot be assigned", _where(node))
             return slot
         if isinstance(node, ast.Attribute):
-            _, _typ = self._attribute(node)
-            return self.ns.stance(node.value.id, node.attr)  # type: ignore[attr-defined]
+            return self._stance_slot(node)
         raise ExprError("an effect assigns a variable or a stance (actor.issue)", _where(node))
 
     def _enum_literal(self, lit: _StrLit, enum: EnumType) -> ast.expr:

@@ -7,11 +7,14 @@ article. Problems are collected, not raised, so ``sim validate`` reports all of 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from pathlib import Path
 
 from sim.diagnostics import WARNING, Diagnostic, InputError, did_you_mean
+from sim.engine import core
 from sim.engine import model as e
+from sim.expr import batch
 from sim.expr.compiler import MAX_INT, Compiled, ExprError, compile_condition, compile_effects
 from sim.expr.types import BOOL, NEVER, EnumType, IntType, Slot
 from sim.format import models as m
@@ -193,8 +196,10 @@ class _Builder:
                     alts.append(act)
                 once = getattr(rule, "once", False)
                 when = conds[(section, rid)]
-                test = self.runtime_test(rule.when, rid, once, when)
-                rules.append(e.Rule(index, rid, kind, rule.actor, rule.label, when, test, tuple(alts), tuple(getattr(rule, "on", ())), once))
+                check = self.runtime_check(rule.when, rid, once, when)
+                item = e.Rule(index, rid, kind, rule.actor, rule.label, when, check, tuple(alts), tuple(getattr(rule, "on", ())), once)
+                item.eligible = batch.select(item.alternatives, [a.check for a in item.alternatives], check)
+                rules.append(item)
                 if kind == e.EVENT:
                     events.append(index)
         self.link_triggers(acts, rules, reactions_m)
@@ -215,11 +220,19 @@ class _Builder:
             rules=tuple(rules), events=tuple(events), endings=endings, prompts=prompts,
             disputes=disputes,
         )  # fmt: skip
+        scenario.event_queue = core.event_queue(scenario)
         scenario.by_id = {a.id: a for a in acts}
         scenario.rule_by_id = {r.id: r for r in rules}
         scenario.move_guards, scenario.unguarded_moves = _index_moves(moves, self.ns)
-        scenario.ending_tests = tuple((x.index, x.when.fn) for x in endings if x.when is not None)
-        scenario.scoped = tuple((v.slot.index, v.scope.fn) for v in variables if v.scope is not None)
+        scenario.ending_of = batch.first_match([(x.index, x.when) for x in endings if x.when is not None])
+        scenario.ticking = tuple(
+            (v.slot.index, model.per_turn, model.min, model.max)
+            for v in variables
+            if isinstance(model := self.spec.sections["variables"][v.name], m.IntVariable) and model.per_turn
+        )
+        scenario.relevant = _relevant_slots(scenario, self.ns)
+        scenario.relevant_key = _key_function(scenario.relevant)
+        scenario.end_turn = batch.end_of_turn(scenario.ticking, _group_scopes(variables), initial)
         return scenario
 
     def meta_err(self, key: str, msg: str):
@@ -346,14 +359,14 @@ class _Builder:
 
         compile_effects(effects, self.ns, on_error=report)
 
-    def runtime_test(self, text: str | None, act_id: str, once: bool, compiled: Compiled | None):
+    def runtime_check(self, text: str | None, act_id: str, once: bool, compiled: Compiled | None) -> Compiled | None:
         """The condition the engine evaluates: the author's, plus 'not done(x)' for once."""
         if not once:
-            return compiled.fn if compiled else None
+            return compiled
         guard = f"not done({act_id})"
         full = guard if text is None else f"{guard} and ({text})"
         try:
-            return compile_condition(full, self.ns).fn
+            return compile_condition(full, self.ns)
         except ExprError:
             return None  # the author's text failed and was reported already
 
@@ -383,11 +396,12 @@ class _Builder:
                 self.err(*where, "answer", msg="a conditional acceptance (yes_but) needs the demands attached to it")
         elif isinstance(model, m.Move):
             weight, rationale = model.weight, model.rationale
-        test = self.runtime_test(model.when, act_id, once, when)
+        check = self.runtime_check(model.when, act_id, once, when)
         return e.Act(
             index=index, id=act_id, rule=rule_index, actor=actor, label=model.label, type=model.type,
-            basis=model.basis, text=model.text, when=when, test=test, apply=compiled.fn,
-            effects=tuple(model.effects), writes=compiled.writes, quotes=quotes, weight=weight,
+            basis=model.basis, text=model.text, when=when, check=check,
+            test=check.fn if check else None, apply=compiled.fn,
+            effects=tuple(model.effects), writes=compiled.writes, deps=compiled.deps, quotes=quotes, weight=weight,
             rationale=rationale, prompt=model.prompt, tags=tuple(model.tags), once=once,
             answer=answer, demands=demands,
         )  # fmt: skip
@@ -491,6 +505,50 @@ class _Builder:
                 state[slot.index] = value
             else:
                 self.meta_err_at(("start", name), f"{value!r} is not a valid value of {name}: it takes {typ.describe()}")
+
+
+def _relevant_slots(scn: e.Scenario, ns: _Namespace) -> tuple[int, ...]:
+    """Slots a condition can see, closed under "an effect writing a seen slot reads these"."""
+    seen: set[int] = set()
+    compiled = [a.when for a in scn.acts] + [r.when for r in scn.rules] + [x.when for x in scn.endings]
+    compiled += [p.when for p in scn.prompts] + [v.scope for v in scn.variables]
+    compiled += [st.red_line_crossed for st in scn.stances]
+    for c in compiled:
+        if c is not None:
+            seen.update(slot.index for slot in c.reads)
+    for item in (*scn.moves, *scn.rules):
+        if item.once:
+            seen.add(ns.hist[(item.id, "count")].index)
+    seen.update(i for i, *_ in scn.ticking)
+    changed = True
+    while changed:
+        changed = False
+        for act in scn.acts:
+            for written, reads in act.deps:
+                if written in seen and not reads <= seen:
+                    seen |= reads
+                    changed = True
+    seen.discard(0)
+    return tuple(sorted(seen))
+
+
+def _key_function(relevant: tuple[int, ...]):
+    if not relevant:
+        return lambda state: ()
+    if len(relevant) == 1:
+        i = relevant[0]
+        return lambda state: (state[i],)
+    return operator.itemgetter(*relevant)
+
+
+def _group_scopes(variables) -> list[tuple]:
+    """One test per distinct scope text, however many variables share it."""
+    groups: dict[str, tuple] = {}
+    for v in variables:
+        if v.scope is not None:
+            compiled, slots = groups.get(v.scope.source, (v.scope, ()))
+            groups[v.scope.source] = (compiled, (*slots, v.slot.index))
+    return list(groups.values())
 
 
 def _index_moves(moves: list[e.Act], ns: _Namespace):

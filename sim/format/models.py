@@ -151,6 +151,8 @@ class IntVariable(Model):
     label: Line | None = None
     show: bool = True
     scope: Expr | None = None
+    per_turn: int = Field(default=0, ge=-1000, le=1000)
+    "Added at the end of every turn that ends in scope, kept within min..max: a clock when 1."
 
 
 class BoolVariable(Model):
