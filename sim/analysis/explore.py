@@ -289,3 +289,42 @@ def playouts(
     result.dead = dead / count if count else 0.0
     result.distinct = len(distinct)
     return result
+
+
+def paths_to_endings(scn: Scenario, max_nodes: int = 2_000_000) -> dict[str, list[str]]:
+    """A shortest path (list of choices) from the start to each reachable ending.
+
+    Breadth-first over nodes, so each path has the fewest choices; used to write
+    test plans and to show an author how an ending can be reached.
+    """
+    key_of = scn.relevant_key
+    start = core.start(scn)
+    start_key = _key(key_of, start)
+    parent: dict[tuple, tuple[tuple, str] | None] = {start_key: None}
+    found: dict[int, tuple] = {}
+    frontier = [start]
+    while frontier and len(found) < len(scn.endings) and len(parent) < max_nodes:
+        nxt = []
+        for node in frontier:
+            here = _key(key_of, node)
+            for option in core.options(scn, node):
+                child = core.advance(scn, node, option.act)
+                key = _key(key_of, child)
+                if key in parent:
+                    continue
+                parent[key] = (here, option.act.id)
+                if child.ending >= 0:
+                    found.setdefault(child.ending, key)
+                else:
+                    nxt.append(child)
+        frontier = nxt
+    paths = {}
+    for index, key in sorted(found.items()):
+        choices = []
+        step = parent[key]
+        while step is not None:
+            key, choice = step
+            choices.append(choice)
+            step = parent[key]
+        paths[scn.endings[index].id] = choices[::-1]
+    return paths

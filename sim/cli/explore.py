@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from sim.analysis.explore import exhaustive, playouts
+from sim.analysis.explore import exhaustive, paths_to_endings, playouts
 from sim.cli.catalog import resolve
 from sim.diagnostics import InputError
 from sim.format import load_scenario
@@ -55,6 +55,25 @@ def explore(name: str, depth: int | None, n_playouts: int | None, seed: int, max
         print(f"  {'(dead end: nothing on offer)':<{width}}  {result.dead * 100:5.1f}%")
     print()
     print(f"{result.distinct} distinct states, {result.nodes} nodes, {result.seconds:.2f} s" + ("" if result.complete else " (stopped at --max-nodes)"))
+    return 0
+
+
+def print_paths(name: str) -> int:
+    """A shortest path to each ending, written as a script an author can replay."""
+    scenario = load_scenario(resolve(name))
+    paths = paths_to_endings(scenario)
+    for ending in scenario.endings:
+        steps = paths.get(ending.id)
+        print(f"# {ending.title}")
+        if steps is None:
+            print("#   not reached")
+            continue
+        print(f"scenario: {scenario.id}")
+        print("steps:")
+        for step in steps:
+            print(f"  - {step}")
+        print(f"expect: {{ending: {ending.id}}}")
+        print()
     return 0
 
 

@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed for playouts")
     p.add_argument("--max-nodes", type=int, default=5_000_000, help="stop exhaustive exploration after this many nodes")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--paths", action="store_true", help="print a shortest path of choices to each ending (as script steps)")
 
     p = add("schema", "print the JSON Schema of the scenario format (for editors)")
     p.add_argument("--output", "-o", metavar="FILE", help="write it to FILE")
@@ -115,6 +116,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "explore":
         from sim.cli.explore import explore
 
+        if args.paths:
+            from sim.cli.explore import print_paths
+
+            return print_paths(args.scenario)
         return explore(args.scenario, args.depth, args.playouts, args.seed, args.max_nodes, args.format)
     if command == "schema":
         from sim.format.schema import schema_text
