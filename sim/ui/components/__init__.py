@@ -1,0 +1,1 @@
+"""The main screen's parts, one module per screen area."""

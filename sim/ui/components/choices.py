@@ -1,0 +1,53 @@
+"""The options at the current step: moves for any side, or a reaction's branches."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from sim.engine.model import Scenario
+from sim.engine.session import Session
+from sim.format.models import BASIS_HELP
+from sim.ui import present
+from sim.ui.messages import ChoicePicked
+
+
+class ChoiceList(OptionList):
+    DEFAULT_CSS = """
+    ChoiceList { height: auto; max-height: 12; }
+    """
+
+    def show(self, scn: Scenario, session: Session) -> None:
+        node = session.node
+        self.clear_options()
+        self._sim_rows = present.choices(session)
+        deciding = node.deciding
+        for row in self._sim_rows:
+            self.add_option(Option(present.choice_text(scn, row, deciding, detail=False), id=row.act.id))
+        if self._sim_rows:
+            self.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(ChoicePicked(event.option.id))
+
+
+class ChoiceDetail(Static):
+    """The highlighted option's basis and, for branches, the rationale of its weight."""
+
+    DEFAULT_CSS = """
+    ChoiceDetail { height: auto; max-height: 4; color: $text-muted; }
+    """
+
+    def describe(self, scn: Scenario, act_id: str | None, deciding: bool) -> None:
+        act = scn.by_id.get(act_id or "")
+        if act is None:
+            self.update("")
+            return
+        parts = [BASIS_HELP[act.basis]]
+        if not deciding and act.rationale:
+            parts.insert(0, f"Why this weight (the author's judgement): {act.rationale}")
+        if act.demands:
+            parts.append("Demands: " + "; ".join(d.text for d in act.demands))
+        self.update("\n".join(parts))

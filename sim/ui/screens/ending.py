@@ -1,0 +1,72 @@
+"""An ending: what happened, how each side would judge it, and questions to discuss."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from sim.engine.model import EndingInfo, Scenario
+from sim.ui import present
+
+
+class EndingScreen(ModalScreen):
+    DEFAULT_CSS = """
+    EndingScreen { align: center middle; }
+    EndingScreen > Vertical { width: 96%; height: 92%; border: thick $accent; background: $surface; }
+    EndingScreen VerticalScroll { padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape,enter,q", "close", "Close"),
+        Binding("b", "back", "Go back a step"),
+        Binding("e", "app.export", "Export transcript"),
+    ]
+
+    def __init__(self, ending: EndingInfo, **kwargs):
+        super().__init__(**kwargs)
+        self.ending = ending
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = f"Ending: {self.ending.title}"
+            with VerticalScroll():
+                yield Static(describe(self.app.scenario, self.ending))
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_back(self) -> None:
+        self.dismiss()
+        self.app.back()
+
+
+def describe(scn: Scenario, ending: EndingInfo) -> Text:
+    out = Text()
+    out.append(ending.title + "\n", style="bold")
+    out.append(ending.text.strip() + "\n")
+    for q in ending.quotes:
+        out.append_text(present.quote_text(scn, q))
+        out.append("\n")
+    if ending.judgements:
+        out.append("\nHow each side would judge it, by its stated positions\n", style="bold underline")
+        stances = {f"{s.actor}.{s.issue}": s for s in scn.stances}
+        for actor, j in ending.judgements.items():
+            out.append(f"  {scn.actor_name(actor)} {present.VIEW_WORDS[j.view]} it. ", style="bold")
+            out.append(j.reason + "\n")
+            for cite in j.cites:
+                st = stances.get(cite)
+                if st is not None and st.quotes:
+                    out.append("    ")
+                    out.append_text(present.quote_text(scn, st.quotes[0]))
+                    out.append("\n")
+    if ending.prompts:
+        out.append("\nTo discuss\n", style="bold underline")
+        for prompt in ending.prompts:
+            out.append(f"  ? {prompt}\n", style="italic")
+    out.append(f"\n{scn.disclaimer}\n", style="dim")
+    out.append("b: go back a step and try another branch \u00b7 e: export the transcript", style="dim")
+    return out

@@ -1,0 +1,134 @@
+"""The source viewer: each article in full, the quote highlighted; and the places
+where the articles disagree, side by side."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from sim.engine.model import QuoteRef, Scenario
+
+DISPUTES = "__disputes__"
+
+
+def cited_spans(scn: Scenario) -> dict[str, list[tuple[int, int]]]:
+    """Every passage the scenario quotes, by source: shown underlined in the viewer."""
+    quotes: list[QuoteRef] = [q for s in scn.stances for q in s.quotes]
+    quotes += [q for a in scn.acts for q in a.quotes]
+    quotes += [q for a in scn.acts for d in a.demands for q in d.quotes]
+    quotes += [q for a in scn.actors.values() for q in a.briefing.quotes]
+    quotes += [q for e in scn.endings for q in e.quotes]
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for q in quotes:
+        if q.span:
+            spans.setdefault(q.source, []).append(q.span)
+    for d in scn.disputes:
+        for v in d.versions:
+            if v.span:
+                spans.setdefault(v.source, []).append(v.span)
+    return spans
+
+
+class SourcesScreen(Screen):
+    CSS_PATH = "sources.tcss"
+    BINDINGS = [Binding("escape,q", "close", "Close"), Binding("d", "disputes", "Disagreements")]
+
+    def __init__(self, quote: QuoteRef | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.quote = quote
+
+    def compose(self) -> ComposeResult:
+        scn = self.app.scenario
+        yield Header()
+        with Horizontal():
+            options = [Option(src.label, id=sid) for sid, src in scn.sources.items()]
+            options.append(Option("Where the articles disagree", id=DISPUTES))
+            listing = OptionList(*options, id="source-list")
+            listing.border_title = "Articles"
+            yield listing
+            body = VerticalScroll(id="article")
+            body.border_title = "Article"
+            yield body
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Sources"
+        self.sub_title = "quoted passages are underlined; the one you opened is highlighted"
+        self._spans = cited_spans(self.app.scenario)
+        listing = self.query_one("#source-list", OptionList)
+        target = self.quote.source if self.quote else next(iter(self.app.scenario.sources), DISPUTES)
+        listing.highlighted = listing.get_option_index(target)
+        self.show(target)
+        listing.focus()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id:
+            self.show(event.option.id)
+
+    def show(self, source_id: str) -> None:
+        body = self.query_one("#article", VerticalScroll)
+        body.remove_children()
+        if source_id == DISPUTES:
+            body.border_title = "Where the articles disagree"
+            body.mount_all(self._dispute_widgets())
+            return
+        scn = self.app.scenario
+        src = scn.sources[source_id]
+        body.border_title = src.label
+        head = Text()
+        if src.headline:
+            head.append(src.headline + "\n", style="bold")
+        head.append(f"seeds/{src.file.name}", style="dim")
+        if src.notes:
+            head.append("\n" + src.notes.strip(), style="italic dim")
+        widgets = [Static(head, classes="head")]
+        target = self.quote.span if self.quote and self.quote.source == source_id else None
+        focus = None
+        offset = 0
+        for line in src.text.split("\n"):
+            start, end = offset, offset + len(line)
+            offset = end + 1
+            if not line.strip():
+                continue
+            text = Text(line)
+            for a, b in self._spans.get(source_id, []):
+                if a < end and b > start:
+                    text.stylize("underline", max(a, start) - start, min(b, end) - start)
+            if target and target[0] < end and target[1] > start:
+                text.stylize("bold reverse", max(target[0], start) - start, min(target[1], end) - start)
+            widget = Static(text, classes="para")
+            if target and focus is None and target[0] < end and target[1] > start:
+                focus = widget
+            widgets.append(widget)
+        body.mount_all(widgets)
+        if focus is not None:
+            self.call_after_refresh(body.scroll_to_widget, focus, animate=False, top=True)
+
+    def _dispute_widgets(self) -> list:
+        scn = self.app.scenario
+        out = []
+        for dispute in scn.disputes:
+            out.append(Static(Text(dispute.topic, style="bold"), classes="topic"))
+            columns = []
+            for v in dispute.versions:
+                src = scn.sources.get(v.source)
+                text = Text(src.label if src else v.source, style="bold")
+                text.append("\n\u201c" + v.text + "\u201d\n", style="italic")
+                text.append(v.summary, style="dim")
+                columns.append(Static(text, classes="version"))
+            out.append(Horizontal(*columns, classes="versions"))
+        if not out:
+            out.append(Static("The articles this scenario draws on do not disagree on any recorded point."))
+        return out
+
+    def action_disputes(self) -> None:
+        listing = self.query_one("#source-list", OptionList)
+        listing.highlighted = listing.get_option_index(DISPUTES)
+
+    def action_close(self) -> None:
+        self.dismiss()
