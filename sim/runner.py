@@ -56,7 +56,7 @@ def run_script(scenario: Scenario, loaded: LoadedScript, seed: int | None = None
             if step.choice == "roll":
                 session.roll()
             else:
-                session.choose(step.choice)
+                session.choose(step.choice, how="rolled" if step.rolled else "picked")
         except ChoiceError as exc:
             raise InputError([locate(step.origin, (), str(exc))]) from None
     if script.finish:

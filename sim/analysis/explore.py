@@ -111,12 +111,8 @@ def exhaustive(
                     share = mass * a.weight / total
                     cs = child.state
                     target = nxt if (child.pending and cs[0] == turn) else next_layer
-                    k = (cs[0], key_of(cs), child.pending, child.ending)
-                    entry = target.get(k)
-                    if entry is None:
-                        target[k] = [child, share]
-                    else:
-                        entry[1] += share
+                    entry = target.setdefault((cs[0], key_of(cs), child.pending, child.ending), [child, 0.0])
+                    entry[1] += share
             current = nxt
         turns_done += 1
         if progress is not None:

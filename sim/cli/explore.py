@@ -50,7 +50,8 @@ def explore(name: str, depth: int | None, n_playouts: int | None, seed: int, max
         bar = "#" * round(share * 40)
         print(f"  {ending.title:<{width}}  {share * 100:5.1f}%  {bar}")
     if result.open:
-        print(f"  {'(still running at the depth limit)':<{width}}  {result.open * 100:5.1f}%")
+        label = "(still running at the depth limit)" if result.complete else "(not explored: stopped at --max-nodes)"
+        print(f"  {label:<{width}}  {result.open * 100:5.1f}%")
     if result.dead:
         print(f"  {'(dead end: nothing on offer)':<{width}}  {result.dead * 100:5.1f}%")
     print()

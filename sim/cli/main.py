@@ -25,6 +25,7 @@ EPILOG = """exit codes:
   2  bad command-line usage
   3  a script's expectations did not hold
   4  a run stopped at a dead end (nothing on offer, no ending)
+  70 an internal error in sim itself (please report it; SIM_DEBUG=1 shows details)
   130 interrupted"""
 
 
@@ -73,6 +74,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("list", "list the scenarios in scenarios/")
     return parser
+
+
+def _shown(path) -> str:
+    """A path relative to the working folder when it lies inside it."""
+    from pathlib import Path
+
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,7 +153,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         width = max(len(e.id) for e in entries)
         for e in entries:
             mark = "*" if e.default else " "
-            print(f"{mark} {e.id:<{width}}  {e.title}  ({e.path})")
+            print(f"{mark} {e.id:<{width}}  {e.title}  ({_shown(e.path)})")
         print("* the default scenario (opened by `sim`)", file=sys.stderr)
         return OK
     raise AssertionError(command)  # pragma: no cover

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from sim.cli.catalog import resolve
+from sim.diagnostics import sort_key
 from sim.export.transcript import render
 from sim.format import load_scenario
 from sim.format.script import load_script, write_atomic
@@ -23,7 +24,7 @@ def run(scenario_name: str, script_path: str | None, seed: int | None, fmt: str,
         write_atomic(Path(output), text)
     else:
         sys.stdout.write(text)
-    for d in outcome.failures:
+    for d in sorted(outcome.failures, key=sort_key):
         print(d.format(), file=sys.stderr)
     if outcome.failures:
         print(f"{len(outcome.failures)} expectation{'s' if len(outcome.failures) != 1 else ''} failed", file=sys.stderr)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sim.cli.catalog import yaml_files
 from sim.diagnostics import WARNING, Diagnostic, InputError
-from sim.format import check
+from sim.format import check_spec
 from sim.format.grounding import Library
 from sim.format.load import load_spec
 
@@ -36,5 +36,5 @@ def validate_file(path: Path, library: Library, lint: bool = True) -> list[Diagn
     spec, diags = load_spec(path)
     if spec is None or spec.meta is None:
         return diags  # unreadable, or a library: schema only (scenarios including it check the rest)
-    _, diags = check(path, library, lint=lint)
+    _, diags = check_spec(spec, diags, library, lint=lint)
     return diags

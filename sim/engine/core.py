@@ -17,7 +17,6 @@ Nothing here does I/O or uses randomness: callers pick the branch.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -70,18 +69,22 @@ def start(scn: Scenario) -> Node:
 
 def offered(scn: Scenario, state: tuple) -> list[Act]:
     """The moves whose conditions hold, in declared order."""
-    moves = scn.moves
-    if scn.move_guards:
-        picks = list(scn.unguarded_moves)
-        for slot, table in scn.move_guards:
-            bucket = table.get(state[slot])
-            if bucket:
-                picks.extend(bucket)
-        picks.sort()
-        candidates: Iterable[Act] = [moves[i] for i in picks]
-    else:
-        candidates = moves
-    return [m for m in candidates if m.test is None or m.test(state)]
+    found = scn.unguarded_moves(state)
+    merged = False
+    for slot, table in scn.move_guards:
+        select = table.get(state[slot])
+        if select is not None:
+            more = select(state)
+            if more:
+                merged = merged or bool(found)
+                found = found + more if found else more
+    if merged:
+        found.sort(key=_act_index)
+    return found
+
+
+def _act_index(act: Act) -> int:
+    return act.index
 
 
 def eligible(scn: Scenario, rule_index: int, state: tuple) -> list[Act]:

@@ -230,8 +230,10 @@ class Scenario:
     rule_by_id: dict[str, Rule] = field(default_factory=dict)
     # Offered-move index: moves whose condition pins a value (x == "a" / x in (...)) are
     # looked up by that value, so a step never tests moves that cannot apply.
-    move_guards: tuple[tuple[int, dict[object, tuple[int, ...]]], ...] = ()
-    unguarded_moves: tuple[int, ...] = ()
+    # Each entry: (slot, {value: f(state) -> the group's moves that apply}); unguarded_moves
+    # is the same kind of function for the moves no single value pins down.
+    move_guards: tuple[tuple[int, dict[object, Callable[[tuple], list[Act]]]], ...] = ()
+    unguarded_moves: Callable[[tuple], list[Act]] = field(default=lambda state: [])
     # The first ending whose condition holds, or -1 (sim.expr.batch.first_match).
     ending_of: Callable[[tuple], int] = field(default=lambda state: -1)
     # The end of a turn: turn + 1, clocks (int variables with per_turn) advanced, and

@@ -16,7 +16,10 @@ from sim.engine.trace import Fired
 from sim.format.models import BASIS_HELP
 
 FORMATS = ("text", "markdown", "json")
-_VIEW_WORDS = {"welcomes": "welcomes", "accepts": "accepts", "mixed": "has mixed views of", "opposes": "opposes", "rejects": "rejects"}
+_VIEW_WORDS = {
+    "welcomes": "welcomes", "accepts": "accepts", "mixed": "has mixed views of", "opposes": "opposes",
+    "rejects": "rejects", "no_record": "has no recorded position on",
+}  # fmt: skip
 
 
 def render(session: Session, fmt: str = "text", step_id: int | None = None) -> str:

@@ -85,9 +85,13 @@ def end_of_turn(
         clamped = ast.Call(ast.Name("_max", ast.Load()), [ast.Constant(lo), ast.Call(ast.Name("_min", ast.Load()), [ast.Constant(hi), moved], [])], [])
         body.append(ast.Assign([slot(i, ast.Store())], clamped))
     if scopes:
-        body.append(ast.Assign([ast.Name("s", ast.Store())], l_load))  # scopes see the advanced state
-        for compiled, slots in scopes:
+        # Every scope is judged on the same state (after the clocks, before any reset), so
+        # the result does not depend on the order the variables were declared in.
+        body.append(ast.Assign([ast.Name("s", ast.Store())], ast.Call(ast.Name("_tuple", ast.Load()), [l_load], [])))
+        for n, (compiled, _) in enumerate(scopes):
+            body.append(ast.Assign([ast.Name(f"in_scope_{n}", ast.Store())], _test(compiled)))
+        for n, (_, slots) in enumerate(scopes):
             resets = [ast.Assign([slot(i, ast.Store())], ast.Constant(initial[i])) for i in slots]
-            body.append(ast.If(ast.UnaryOp(ast.Not(), _test(compiled)), resets, []))
+            body.append(ast.If(ast.UnaryOp(ast.Not(), ast.Name(f"in_scope_{n}", ast.Load())), resets, []))
     body.append(ast.Return(ast.Call(ast.Name("_tuple", ast.Load()), [l_load], [])))
     return _function("end_of_turn", body)

@@ -56,10 +56,15 @@ class Compiled:
     fn: Callable
     reads: tuple[Slot, ...] = ()  # every slot the text mentions, in order of first mention
     writes: tuple[Slot, ...] = ()  # for effects: the slots assigned
-    code: str = field(default="", repr=False)  # the generated Python, for debugging and benchmarks
+    tree: ast.AST | None = field(default=None, repr=False)  # the generated tree, unparsed on demand
     guards: tuple[tuple[int, tuple], ...] = ()  # conjuncts pinning a slot: (index, allowed values)
     deps: tuple[tuple[int, frozenset[int]], ...] = ()  # effects: (slot written, slots its value reads)
     body: ast.expr | None = field(default=None, repr=False)  # conditions: the safe tree over `s`
+
+    @property
+    def code(self) -> str:
+        """The generated Python, for debugging and benchmarks."""
+        return ast.unparse(self.tree) if self.tree is not None else ""
 
 
 _GLOBALS_BASE = {"__builtins__": {}, "_min": min, "_max": max}
@@ -76,7 +81,7 @@ def compile_condition(text: str, ns: Namespace) -> Compiled:
     )
     code = compile(ast.fix_missing_locations(lam), "<condition>", "eval")
     fn = eval(code, dict(_GLOBALS_BASE))  # noqa: S307 - the tree holds only nodes built above
-    compiled = Compiled(text, fn, tuple(checker.reads), (), ast.unparse(lam), _guards(body))
+    compiled = Compiled(text, fn, tuple(checker.reads), (), lam, _guards(body))
     compiled.body = body
     return compiled
 
@@ -126,7 +131,7 @@ def compile_effects(
     code = compile(ast.fix_missing_locations(module), "<effects>", "exec")
     scope = dict(_GLOBALS_BASE, _list=list, _tuple=tuple, _bool=bool)
     exec(code, scope)  # noqa: S102 - the tree holds only nodes built above
-    compiled = Compiled("; ".join(texts), scope["apply"], tuple(checker.reads), tuple(writes), ast.unparse(module))
+    compiled = Compiled("; ".join(texts), scope["apply"], tuple(checker.reads), tuple(writes), module)
     compiled.deps = tuple(deps)
     return compiled
 

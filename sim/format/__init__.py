@@ -19,9 +19,12 @@ def check(path: str | Path, library: Library | None = None, lint: bool = False) 
     its references and quotes are checked through the scenarios that include it.
     """
     spec, diags = load_spec(path)
-    if spec is None:
-        return None, sorted(diags, key=sort_key)
-    if spec.meta is None:
+    return check_spec(spec, diags, library, lint)
+
+
+def check_spec(spec: Spec | None, diags: list[Diagnostic], library: Library | None = None, lint: bool = False):
+    """:func:`check` for a spec already loaded (``diags`` are the loading problems)."""
+    if spec is None or spec.meta is None:
         return None, sorted(diags, key=sort_key)
     scenario, more = build(spec, library)
     diags = diags + more

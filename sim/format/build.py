@@ -552,18 +552,26 @@ def _group_scopes(variables) -> list[tuple]:
 
 
 def _index_moves(moves: list[e.Act], ns: _Namespace):
-    """Group moves by a pinned variable so offered() looks only where a move can apply."""
+    """Group moves by a pinned variable so offered() looks only where a move can apply.
+
+    Each group becomes one generated function testing its moves in declared order, so
+    a step calls one function per group rather than one per move.
+    """
     history = {s.index for s in ns.hist.values()}
-    tables: dict[int, dict[object, list[int]]] = {}
-    unguarded: list[int] = []
-    for i, move in enumerate(moves):
+    tables: dict[int, dict[object, list[e.Act]]] = {}
+    unguarded: list[e.Act] = []
+    for move in moves:
         guards = [g for g in (move.when.guards if move.when else ()) if g[0] not in history]
         if not guards:
-            unguarded.append(i)
+            unguarded.append(move)
             continue
         slot, values = guards[0]
         table = tables.setdefault(slot, {})
         for v in values:
-            table.setdefault(v, []).append(i)
-    frozen = tuple((slot, {k: tuple(v) for k, v in table.items()}) for slot, table in sorted(tables.items()))
-    return frozen, tuple(unguarded)
+            table.setdefault(v, []).append(move)
+
+    def selector(group: list[e.Act]):
+        return batch.select(group, [m.check for m in group])
+
+    frozen = tuple((slot, {k: selector(v) for k, v in table.items()}) for slot, table in sorted(tables.items()))
+    return frozen, selector(unguarded)

@@ -47,7 +47,7 @@ BASIS_HELP = {
     "possible": "named in the articles as a possibility",
     "illustrative": "illustrative: the scenario author's extrapolation, not in the articles",
 }
-View = Literal["welcomes", "accepts", "mixed", "opposes", "rejects"]
+View = Literal["welcomes", "accepts", "mixed", "opposes", "rejects", "no_record"]
 Answer = Literal["yes", "yes_but", "no", "counter", "no_answer"]
 
 

@@ -54,7 +54,7 @@ class Script(Model):
     expect: Expect | None = None
     finish: bool = False
     "After the steps, roll on to an ending."
-    explored: list[list[str]] = []
+    explored: list[list[str | dict]] = []
     "Other branches of a saved session, restored when it is loaded (a replay ignores them)."
     title: str | None = None
 
@@ -64,6 +64,7 @@ class ScriptStep:
     kind: str  # "choice" or "expect"
     choice: str = ""
     expect: Expect | None = None
+    rolled: bool = False  # the choice was rolled when the session was saved
     origin: Origin | None = None  # for file:line:col in replay errors
 
 
@@ -107,8 +108,11 @@ def parse_script(doc: Document) -> LoadedScript:
                 problems.append(locate(origin, (), "an empty step; write an act id or 'roll'"))
             steps.append(ScriptStep("choice", raw.strip(), origin=origin))
             continue
+        if set(raw) == {"rolled"} and isinstance(raw["rolled"], str) and raw["rolled"].strip():
+            steps.append(ScriptStep("choice", raw["rolled"].strip(), rolled=True, origin=origin))
+            continue
         if set(raw) != {"expect"}:
-            problems.append(locate(origin, (), "a step is an act id, 'roll', or {expect: {...}}"))
+            problems.append(locate(origin, (), "a step is an act id, 'roll', {rolled: id} or {expect: {...}}"))
             continue
         try:
             expect = _EXPECT.validate_python(raw["expect"])
@@ -126,19 +130,25 @@ def session_to_yaml(session, title: str | None = None) -> str:
     explored = []
     for leaf in session.leaves():
         choices = session.choices(leaf.id)
-        if choices and choices != current and choices[: len(current)] != current:
-            explored.append(choices)
+        # every leaf except the ones the current path already passes through
+        if choices and current[: len(choices)] != choices:
+            explored.append(_marked(session, leaf.id))
     data: dict = {"scenario": session.scenario.id, "seed": session.seed}
     if title:
         data["title"] = title
-    data["steps"] = current
+    data["steps"] = _marked(session, session.current)
     if explored:
         data["explored"] = explored
     header = (
         "# A saved session of the diplomatic scenario simulator.\n"
-        f"# Replay it with: sim run {session.scenario.path} --script THIS_FILE\n"
+        f"# Replay it with: sim run {session.scenario.id} --script THIS_FILE\n"
     )
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _marked(session, step_id: int) -> list:
+    """The choices to a step; a rolled one as {rolled: id}, so a replay shows it was rolled."""
+    return [{"rolled": s.choice} if s.how == "rolled" else s.choice for s in session.path(step_id)[1:]]
 
 
 def write_atomic(path: Path, text: str) -> None:

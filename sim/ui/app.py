@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from sim.diagnostics import InputError
 from sim.engine.model import QuoteRef, Scenario
@@ -44,9 +44,8 @@ class LoadingScreen(Screen):
         self.what = what
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # No Header here: this screen may be replaced before a Header finishes mounting.
         yield Static(f"Opening {self.what}\u2026", id="loading")
-        yield Footer()
 
 
 class SimApp(App):

@@ -16,7 +16,10 @@ from sim.engine.session import Session, Step
 from sim.engine.trace import Fired
 from sim.format.models import BASIS_HELP
 
-VIEW_WORDS = {"welcomes": "welcomes", "accepts": "accepts", "mixed": "is mixed on", "opposes": "opposes", "rejects": "rejects"}
+VIEW_WORDS = {
+    "welcomes": "welcomes", "accepts": "accepts", "mixed": "is mixed on", "opposes": "opposes",
+    "rejects": "rejects", "no_record": "has no recorded position on",
+}  # fmt: skip
 WEIGHTS_NOTE = "Weights are the author's illustrative judgement, not a forecast."
 QUAD = {  # PLOVER's four quad categories, for colour: cooperation or conflict, verbal or material
     **dict.fromkeys(("AGREE", "CONSULT", "SUPPORT", "CONCEDE"), "verbal cooperation"),

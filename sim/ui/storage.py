@@ -59,19 +59,27 @@ def restore(scenario: Scenario, loaded: LoadedScript) -> Session:
         raise InputError([locate(loaded.at("scenario"), (), f"this session is for scenario '{script.scenario}', not '{scenario.id}'")])
     session = Session(scenario, script.seed)
     for b, branch in enumerate(script.explored):
-        _replay(session, branch, loaded, ("explored", b))
-    steps = [s.choice for s in loaded.steps if s.kind == "choice"]
+        _replay(session, [_entry(item) for item in branch], loaded, ("explored", b))
+    steps = [(s.choice, s.rolled) for s in loaded.steps if s.kind == "choice"]
     _replay(session, steps, loaded, ("steps",))
     return session
 
 
-def _replay(session: Session, choices: list[str], loaded: LoadedScript, where: tuple) -> None:
+def _entry(item) -> tuple[str, bool]:
+    if isinstance(item, dict) and isinstance(item.get("rolled"), str):
+        return item["rolled"], True
+    return str(item), False
+
+
+def _replay(session: Session, choices: list[tuple[str, bool]], loaded: LoadedScript, where: tuple) -> None:
     session.current = 0
-    for i, choice in enumerate(choices):
+    for i, (choice, rolled) in enumerate(choices):
         try:
             if choice == "roll":
                 session.roll()
             else:
-                session.choose(choice)
+                step = session.choose(choice, how="rolled" if rolled else "picked")
+                if rolled:
+                    session.step(step.parent).rolls += 1  # a re-roll there now draws afresh
         except ChoiceError as exc:
             raise InputError([locate(loaded.at(*where, i), (), str(exc))]) from None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from textual.widgets import OptionList, Static
+
+from sim.ui.components.lists import SafeOptionList
 from textual.widgets.option_list import Option
 
 from sim.engine.model import Scenario
@@ -12,7 +14,7 @@ from sim.ui import present
 from sim.ui.messages import ChoicePicked
 
 
-class ChoiceList(OptionList):
+class ChoiceList(SafeOptionList):
     DEFAULT_CSS = """
     ChoiceList { height: auto; max-height: 12; }
     """

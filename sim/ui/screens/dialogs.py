@@ -9,6 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from sim.ui.components.lists import SafeOptionList
+
 DIALOG_CSS = """
 Dialog, Ask { align: center middle; }
 Dialog > Vertical, Ask > Vertical {
@@ -34,7 +36,9 @@ class Dialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question)
-            yield Input(value=self.value, id="answer")
+            field = Input(value=self.value, id="answer")
+            field.cursor_blink = not self.app.is_headless  # tests and snapshots: no blinking
+            yield field
             yield Label("Enter to accept \u00b7 Escape to cancel", classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -60,7 +64,7 @@ class Ask(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question)
-            yield OptionList(*[Option(f"[{key}] {label}", id=value) for key, label, value in self.answers], id="answers")
+            yield SafeOptionList(*[Option(f"[{key}] {label}", id=value) for key, label, value in self.answers], id="answers")
 
     def on_key(self, event) -> None:
         for key, _, value in self.answers:

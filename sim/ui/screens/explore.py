@@ -66,7 +66,7 @@ class ExploreScreen(ModalScreen):
     def _show(self, result) -> None:
         scn = self.app.scenario
         self.query_one("#progress", ProgressBar).update(total=1, progress=1)
-        status = Text(f"{result.distinct:,} distinct states in {result.seconds:.1f} s")
+        status = Text(f"{result.distinct:,} distinct states explored")
         if not result.complete:
             status.append(" (stopped early: the rest counts as still running)", style="yellow")
         self.query_one("#explore-status", Static).update(status)

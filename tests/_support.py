@@ -1,0 +1,120 @@
+"""Shared helpers for the engine, property, content, golden and CLI tests.
+
+Not a test module (no ``test_`` prefix). Loading a real scenario and exploring it are
+cached here for the whole pytest process, so the several test files that need the
+same exhaustive exploration of ``whole_arc`` (about 12 s) pay for it once.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from sim.analysis.explore import Coverage, Result, exhaustive, paths_to_endings, reachable
+from sim.engine.model import Scenario
+from sim.format import load_scenario
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+SCENARIOS = REPO / "scenarios"
+PLANS = REPO / "tests" / "plans"
+GOLDEN = REPO / "tests" / "golden"
+SCENARIO_IDS = ("ceasefire_30_day", "strikes_during_talks", "istanbul_rounds", "whole_arc")
+SMALL_IDS = SCENARIO_IDS[:3]  # whole_arc is the slow one to explore
+ARTICLE_C = "002_78cb06b8d0c22452.txt"
+
+
+@functools.cache
+def real(scenario_id: str) -> Scenario:
+    """A real scenario, loaded once (the path is relative to the repo, as a user would give it)."""
+    return load_scenario(SCENARIOS / f"{scenario_id}.yaml")
+
+
+@functools.cache
+def reached(scenario_id: str) -> tuple[Result, Coverage]:
+    coverage = Coverage()
+    result = reachable(real(scenario_id), coverage)
+    return result, coverage
+
+
+@functools.cache
+def explored(scenario_id: str) -> tuple[Result, Coverage]:
+    coverage = Coverage()
+    result = exhaustive(real(scenario_id), coverage=coverage)
+    return result, coverage
+
+
+@functools.cache
+def shortest_paths(scenario_id: str) -> dict[str, list[str]]:
+    return paths_to_endings(real(scenario_id))
+
+
+# --- small scenarios written for a test ------------------------------------------------------
+
+HEADER = """\
+scenario:
+  id: {id}
+  title: Test scenario {id}
+  summary: A small scenario written by a test.
+  situation: The US has proposed a truce.
+  horizon: {horizon}
+  on_horizon: {on_horizon}
+{extra_meta}sources:
+  c:
+    file: {article}
+    label: Article C
+actors:
+  us: {{name: United States, short: US}}
+  russia: {{name: Russia, short: Russia, people: {{putin: {{name: Vladimir Putin, role: President}}}}}}
+issues:
+  truce:
+    title: 30-day ceasefire
+    options: {{accept: Accept, conditional: Accept with conditions, reject: Reject}}
+stances:
+  russia:
+    truce:
+      position: conditional
+      summary: Russia asks how the 30 days would be used.
+      quotes:
+        - source: c
+          speaker: russia.putin
+          text: "What guarantees do we have?"
+"""
+
+
+def scenario_text(body: str, *, id: str = "t", horizon: int = 6, on_horizon: str = "drag", meta: str = "") -> str:
+    """A full scenario: the common header (one source, two actors, one stance) plus ``body``.
+
+    ``body`` must declare the endings, including ``on_horizon`` (default ``drag``)."""
+    extra = "".join(f"  {line}\n" for line in meta.splitlines() if line.strip())
+    head = HEADER.format(id=id, horizon=horizon, on_horizon=on_horizon, extra_meta=extra, article=SEEDS / ARTICLE_C)
+    return head + body
+
+
+def write_scenario(folder: Path, body: str, name: str = "t.yaml", **kw) -> Path:
+    path = folder / name
+    path.write_text(scenario_text(body, **kw), encoding="utf-8")
+    return path
+
+
+def build(folder: Path, body: str, name: str = "t.yaml", **kw) -> Scenario:
+    return load_scenario(write_scenario(folder, body, name, **kw))
+
+
+def walk_quotes(scn: Scenario):
+    """Every quote in a compiled scenario, each with a label saying where it sits."""
+    for st in scn.stances:
+        for q in st.quotes:
+            yield f"stance {st.actor}.{st.issue}", q
+    for act in scn.acts:
+        for q in act.quotes:
+            yield f"act {act.id}", q
+        for i, d in enumerate(act.demands):
+            for q in d.quotes:
+                yield f"act {act.id} demand {i}", q
+    for actor in scn.actors.values():
+        for q in actor.briefing.quotes:
+            yield f"briefing {actor.id}", q
+    for ending in scn.endings:
+        for q in ending.quotes:
+            yield f"ending {ending.id}", q

@@ -1,0 +1,305 @@
+"""The ``sim`` command line: list, schema, run, explore, help and version.
+
+Bad scenario files and malformed scripts are covered by test_bad_input.py; here
+the commands are run on the real scenarios (and a small one where exploring the
+whole arc would be slow)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from _support import GOLDEN, PLANS, REPO, SCENARIOS, build, real
+from sim import __version__
+from sim.cli import main as cli
+from sim.cli.main import main
+from sim.format.script import parse_script_text
+from sim.runner import run_script
+
+CEASEFIRE = str(SCENARIOS / "ceasefire_30_day.yaml")
+COMMANDS = ["play", "validate", "run", "explore", "schema", "list"]
+
+
+@pytest.fixture
+def repo(monkeypatch):
+    monkeypatch.chdir(REPO)
+    monkeypatch.delenv("SIM_SCENARIOS", raising=False)
+    return REPO
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- list and schema ----------------------------------------------------------------------------
+
+
+def test_list_shows_every_scenario_in_order_with_the_default_marked(repo, capsys):
+    code, out, err = run(capsys, "list")
+    assert code == 0
+    rows = [re.match(r"^([* ]) (\S+)\s+(.+?)  \((.+)\)$", line) for line in out.splitlines()]
+    assert all(rows), out
+    assert [(r[1], r[2]) for r in rows] == [("*", "whole_arc"), (" ", "ceasefire_30_day"), (" ", "strikes_during_talks"), (" ", "istanbul_rounds")]
+    for r in rows:
+        assert r[3] == real(r[2]).title
+        assert os.path.samefile(r[4], SCENARIOS / f"{r[2]}.yaml")
+    assert "the default scenario" in err
+
+
+def test_list_with_no_scenarios_fails(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SIM_SCENARIOS", str(tmp_path))
+    code, out, err = run(capsys, "list")
+    assert code == 1 and out == ""
+    assert f"no scenarios in {tmp_path}" in err
+
+
+def test_schema_prints_a_json_schema_and_writes_it_with_output(repo, tmp_path, capsys):
+    code, out, err = run(capsys, "schema")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert {"scenario", "moves", "reactions", "events", "endings", "sources"} <= set(data["properties"])
+    target = tmp_path / "schema.json"
+    assert run(capsys, "schema", "--output", str(target))[:2] == (0, "")
+    assert target.read_text(encoding="utf-8") == out
+
+
+# --- run ------------------------------------------------------------------------------------
+
+
+def test_run_prints_a_text_transcript(repo, capsys):
+    code, out, err = run(capsys, "run", "ceasefire_30_day", "--seed", "3")
+    assert code == 0, err
+    assert out.startswith("The 30-day ceasefire proposal\nScenario ceasefire_30_day, seed 3\n")
+    assert "\nTurn 1\n" in out and "\nEnding: " in out
+    assert "[" in out and "rolled]" in out, "rolled choices are marked"
+
+
+def test_run_json_is_the_same_run_as_text(repo, capsys):
+    code, out, _ = run(capsys, "run", "ceasefire_30_day", "--seed", "3", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["scenario"] == "ceasefire_30_day" and data["seed"] == 3
+    assert data["ending"] in {e.id for e in real("ceasefire_30_day").endings}
+    assert data["choices"] == [s["choice"] for s in data["steps"]]
+    assert all(s["how"] == "rolled" for s in data["steps"])
+    assert data["state"]["turn"] == str(data["turn"])
+    _, text, _ = run(capsys, "run", "ceasefire_30_day", "--seed", "3")
+    title = real("ceasefire_30_day").ending_by_id(data["ending"]).title
+    assert f"Ending: {title}" in text
+
+
+def test_run_markdown(repo, capsys):
+    code, out, _ = run(capsys, "run", "strikes_during_talks", "--seed", "2", "--format", "markdown")
+    assert code == 0
+    assert out.startswith("# Strikes during talks\n")
+    assert "## Turn 1" in out and "## Ending: " in out and "## Sources" in out
+    assert "(`seeds/001_f8c8b4c03e9e3410.txt`)" in out
+    assert "*Basis: " in out
+    assert str(REPO) not in out and "/tmp/" not in out
+
+
+def test_run_output_writes_the_file_and_prints_nothing(repo, tmp_path, capsys):
+    _, expected, _ = run(capsys, "run", "istanbul_rounds", "--seed", "8", "--format", "json")
+    target = tmp_path / "sub" / "run.json"
+    code, out, err = run(capsys, "run", "istanbul_rounds", "--seed", "8", "--format", "json", "--output", str(target))
+    assert code == 0 and out == "" and err == ""
+    assert target.read_text(encoding="utf-8") == expected
+    assert [p.name for p in target.parent.iterdir()] == ["run.json"], "no temporary file left behind"
+
+
+def test_run_a_passing_script_prints_its_golden_transcript(repo, capsys):
+    plan = PLANS / "ceasefire_30_day" / "main_line.yaml"
+    code, out, err = run(capsys, "run", "ceasefire_30_day", "--script", str(plan.relative_to(REPO)))
+    assert code == 0, err
+    assert err == ""
+    assert out == (GOLDEN / "ceasefire_30_day" / "main_line.txt").read_text(encoding="utf-8")
+
+
+def test_run_seed_overrides_the_scripts_seed(repo, capsys):
+    plan = PLANS / "strikes_during_talks" / "back_to_talks.yaml"
+    code, out, _ = run(capsys, "run", "strikes_during_talks", "--script", str(plan), "--seed", "9")
+    assert code == 0
+    assert "Scenario strikes_during_talks, seed 9\n" in out
+
+
+FAILING = """\
+scenario: ceasefire_30_day
+seed: 1
+steps:
+  - us_call_putin
+  - russia_answers_call.yes_but
+  - expect: {state: {ceasefire: agreed}}
+  - front_line.continues
+expect:
+  ending: truce_holds
+"""
+
+
+def test_run_a_failing_expectation_exits_3_with_file_line_col(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plan.yaml").write_text(FAILING, encoding="utf-8")
+    code, out, err = run(capsys, "run", CEASEFIRE, "--script", "plan.yaml")
+    assert code == 3
+    assert "Moscow answers the truce proposal" in out, "the transcript is still printed"
+    lines = err.splitlines()
+    assert re.fullmatch(r"plan\.yaml:6:\d+: error: steps\[2\]\.expect\.state\.ceasefire: expected ceasefire == agreed, got yes_but", lines[0]), lines
+    assert lines[1] == "plan.yaml:9:11: error: expect.ending: expected ending 'truce_holds', got 'none'"
+    assert lines[2] == "2 expectations failed"
+
+
+def test_run_stopping_at_a_dead_end_exits_4(tmp_path, monkeypatch, capsys):
+    body = """
+moves:
+  once:
+    actor: us
+    label: The only move, once
+    type: CONSULT
+    basis: illustrative
+    once: true
+endings:
+  drag:
+    title: Drag
+    text: Drag.
+"""
+    build(tmp_path, body, name="dead.yaml")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "run", "dead.yaml", "--seed", "1")
+    assert code == 4
+    assert "Not ended: stopped at turn 2." in out
+    assert err.strip() == "dead.yaml: the run stopped at a dead end: nothing is on offer and no ending applies"
+
+
+# --- explore ---------------------------------------------------------------------------------
+
+
+def test_explore_every_branch_prints_the_odds_of_each_ending(repo, capsys):
+    code, out, err = run(capsys, "explore", "strikes_during_talks")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "Strikes during talks: every branch, 8 turns"
+    scn = real("strikes_during_talks")
+    shares = {}
+    for ending in scn.endings:
+        (line,) = [ln for ln in lines if ln.startswith(f"  {ending.title} ")]
+        shares[ending.id] = float(re.search(r"(\d+\.\d)%", line)[1])
+    assert sum(shares.values()) == pytest.approx(100, abs=0.3)
+    assert list(shares.values()) != [0] * len(shares)
+    assert re.search(r"^\d+ distinct states, \d+ nodes, \d+\.\d\d s$", lines[-1])
+
+
+def test_explore_json_probabilities_add_up(repo, capsys):
+    code, out, _ = run(capsys, "explore", "istanbul_rounds", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["mode"] == "exhaustive" and data["depth"] == 8 and data["complete"] is True
+    assert set(data["endings"]) == {e.id for e in real("istanbul_rounds").endings}
+    assert sum(data["endings"].values()) + data["open"] + data["dead_end"] == pytest.approx(1, abs=1e-5)
+    assert data["distinct_states"] > 0 and data["nodes"] >= data["distinct_states"]
+
+
+def test_explore_playouts_are_seeded(repo, capsys):
+    args = ("explore", "ceasefire_30_day", "--playouts", "300", "--seed", "2", "--format", "json")
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    data = json.loads(out)
+    assert data["mode"] == "playouts" and data["playouts"] == 300 and data["seed"] == 2
+    assert sum(data["counts"].values()) == 300
+    for ending, count in data["counts"].items():
+        assert data["endings"][ending] == round(count / 300, 6)
+    assert run(capsys, *args)[1] == out, "the same seed gives the same playouts"
+    other = json.loads(run(capsys, "explore", "ceasefire_30_day", "--playouts", "300", "--seed", "3", "--format", "json")[1])
+    assert other["counts"] != data["counts"]
+    code, text, _ = run(capsys, "explore", "ceasefire_30_day", "--playouts", "300", "--seed", "2")
+    assert code == 0 and text.splitlines()[0] == "The 30-day ceasefire proposal: 300 seeded playouts (seed 2), 8 turns"
+
+
+def test_explore_depth_leaves_the_rest_open_even_on_the_whole_arc(repo, capsys):
+    code, out, _ = run(capsys, "explore", "whole_arc", "--depth", "3", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["depth"] == 3 and data["open"] > 0.5
+    assert sum(data["endings"].values()) + data["open"] + data["dead_end"] == pytest.approx(1, abs=1e-5)
+    code, text, _ = run(capsys, "explore", "whole_arc", "--depth", "2")
+    assert code == 0 and "every branch, 2 turns" in text.splitlines()[0]
+    assert "(still running at the depth limit)" in text
+
+
+def test_explore_max_nodes_stops_early_and_says_so(repo, capsys):
+    code, out, _ = run(capsys, "explore", "ceasefire_30_day", "--max-nodes", "100", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["complete"] is False and 100 <= data["nodes"] < 1000 and data["open"] > 0
+    assert sum(data["endings"].values()) + data["open"] + data["dead_end"] == pytest.approx(1, abs=1e-5)
+    code, text, _ = run(capsys, "explore", "ceasefire_30_day", "--max-nodes", "100")
+    assert text.rstrip().endswith("(stopped at --max-nodes)")
+
+
+def test_explore_paths_prints_a_replayable_script_per_ending(repo, capsys):
+    code, out, _ = run(capsys, "explore", "ceasefire_30_day", "--paths")
+    assert code == 0
+    scn = real("ceasefire_30_day")
+    blocks = [b for b in out.split("\n\n") if "scenario:" in b]
+    assert len(blocks) == len(scn.endings)
+    for block in blocks:
+        outcome = run_script(scn, parse_script_text(block, "paths"))
+        assert outcome.failures == []
+        assert outcome.session.node.over
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--depth", "0"], "--depth: error: must be at least 1"),
+        (["--playouts", "0"], "--playouts: error: must be between 1 and 10,000,000"),
+    ],
+)
+def test_explore_rejects_bad_numbers(repo, capsys, args, fragment):
+    code, out, err = run(capsys, "explore", "ceasefire_30_day", *args)
+    assert code == 1 and out == ""
+    assert fragment in err
+
+
+# --- help, usage and version -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["--help"], *[[c, "--help"] for c in COMMANDS]], ids=lambda a: " ".join(a))
+def test_help_exits_0_and_lists_the_exit_codes(capsys, args):
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: sim")
+    assert "exit codes:" in out
+    for line in ("0  success", "1  invalid input", "2  bad command-line usage", "3  a script's expectations did not hold", "4  a run stopped at a dead end"):
+        assert line in out
+
+
+def test_help_documents_every_exit_code_main_can_return(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for code in (cli.OK, cli.INVALID_INPUT, cli.USAGE, cli.EXPECTATION_FAILED, cli.DEAD_END, cli.INTERRUPTED, cli.INTERNAL):
+        assert re.search(rf"^  {code} ", out, re.M), code
+
+
+@pytest.mark.parametrize("args", [["run"], ["run", "x", "--format", "pdf"], ["explore", "x", "--depth", "two"], ["frobnicate"]])
+def test_bad_usage_exits_2(capsys, args):
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    assert "usage: sim" in capsys.readouterr().err
+
+
+def test_python_m_sim_version():
+    env = {k: v for k, v in os.environ.items() if k != "SIM_DEBUG"}
+    proc = subprocess.run([sys.executable, "-m", "sim", "--version"], cwd=REPO, capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0
+    assert proc.stdout == f"sim {__version__}\n"

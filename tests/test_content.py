@@ -1,0 +1,157 @@
+"""The scenario pack: it validates cleanly, every quote is the articles' own words, every
+side can act and every scenario branches to several endings; the seeds, the committed
+schema and the editors' modelines have not drifted."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from _support import REPO, SCENARIO_IDS, SCENARIOS, SEEDS, SMALL_IDS, reached, real, shortest_paths, walk_quotes
+from sim.cli.main import main
+from sim.format.grounding import fold
+
+SHARED_SEEDS = REPO.parent / "shared" / "seeds"
+SCHEMA = REPO / "schema" / "scenario.schema.json"
+MODELINE = re.compile(r"^# yaml-language-server: \$schema=(?P<path>\S+)$")
+
+
+def test_validate_reports_no_errors_and_no_warnings(monkeypatch, capsys):
+    monkeypatch.chdir(REPO)
+    code = main(["validate", "scenarios/"])
+    out, err = capsys.readouterr()
+    files = len(list(SCENARIOS.rglob("*.yaml")))
+    assert code == 0, out + err
+    assert out == "", f"diagnostics printed:\n{out}"
+    assert err.strip().splitlines()[-1] == f"{files} files checked: 0 errors, 0 warnings"
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
+def test_every_quote_is_found_in_its_source(scenario_id):
+    scn = real(scenario_id)
+    quotes = list(walk_quotes(scn))
+    assert len(quotes) > 20
+    for where, q in quotes:
+        assert q.span is not None, f"{where}: quote not found in {q.source}: {q.text!r}"
+        text = scn.sources[q.source].text
+        assert fold(text[q.span[0] : q.span[1]]) == fold(q.text), where
+    for dispute in scn.disputes:
+        for v in dispute.versions:
+            assert v.span is not None, f"dispute {dispute.id}: not found in {v.source}: {v.text!r}"
+            assert fold(scn.sources[v.source].text[v.span[0] : v.span[1]]) == fold(v.text)
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
+def test_every_stance_cites_a_quote(scenario_id):
+    scn = real(scenario_id)
+    assert scn.stances
+    for st in scn.stances:
+        assert st.quotes, f"stance {st.actor}.{st.issue} has no quote"
+        assert st.summary.strip()
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
+def test_every_actor_has_a_move_on_some_reachable_path(scenario_id):
+    scn = real(scenario_id)
+    offered = {scn.acts[i].actor for i in reached(scenario_id)[1].offered}
+    assert set(scn.actors) - offered == set()
+
+
+@pytest.mark.parametrize("scenario_id", SMALL_IDS)
+def test_each_scenario_reaches_at_least_four_endings(scenario_id):
+    scn = real(scenario_id)
+    paths = shortest_paths(scenario_id)
+    assert len(paths) >= 4, sorted(paths)
+    assert scn.endings[scn.on_horizon].id in paths
+    assert set(paths) == {scn.endings[i].id for i in reached(scenario_id)[1].endings}
+
+
+def test_the_whole_arc_reaches_at_least_four_endings():
+    """paths_to_endings takes ~10 s on the whole arc, so here the (cached) reachability
+    coverage counts the endings; tests/test_golden.py replays a committed shortest path
+    (written by paths_to_endings in tests/make_plans.py) to each of them."""
+    scn = real("whole_arc")
+    endings = {scn.endings[i].id for i in reached("whole_arc")[1].endings}
+    assert len(endings) >= 4, sorted(endings)
+    assert scn.endings[scn.on_horizon].id in endings
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
+def test_each_disagreement_cites_at_least_two_sources(scenario_id):
+    scn = real(scenario_id)
+    assert scn.disputes
+    for dispute in scn.disputes:
+        assert len({v.source for v in dispute.versions}) >= 2, dispute.id
+        for v in dispute.versions:
+            assert v.source in scn.sources and v.summary.strip()
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
+def test_every_weight_has_a_rationale(scenario_id):
+    scn = real(scenario_id)
+    for rule in scn.rules:
+        for alt in rule.alternatives:
+            assert alt.weight > 0
+            assert alt.rationale and alt.rationale.strip(), f"{alt.id} has no rationale for its weight"
+    for move in scn.moves:
+        if move.weight != 1:
+            assert move.rationale and move.rationale.strip(), f"move {move.id} has weight {move.weight} and no rationale"
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
+def test_every_ending_says_how_each_side_would_judge_it(scenario_id):
+    scn = real(scenario_id)
+    sides = set(scn.actors)
+    for ending in scn.endings:
+        assert set(ending.judgements) == sides, ending.id
+        for judgement in ending.judgements.values():
+            assert judgement.reason.strip()
+
+
+def test_words_in_quotation_marks_on_screen_are_the_articles_own():
+    """A label, text or summary that puts words in quotation marks must quote a seed verbatim."""
+    seeds = [fold(p.read_text(encoding="utf-8")).lower() for p in sorted(SEEDS.glob("*.txt"))]
+    wrong = set()
+    for scenario_id in SCENARIO_IDS:
+        scn = real(scenario_id)
+        texts = [scn.situation, scn.summary]
+        for act in scn.acts:
+            texts += [act.label, act.text or "", act.rationale or "", *(d.text for d in act.demands)]
+        texts += [st.summary for st in scn.stances]
+        for ending in scn.endings:
+            texts += [ending.text, *(j.reason for j in ending.judgements.values()), *ending.prompts]
+        texts += [p.text for p in scn.prompts]
+        for actor in scn.actors.values():
+            texts += [*actor.briefing.wants, *actor.briefing.fears, *actor.briefing.red_lines]
+        for text in texts:
+            for quoted in re.findall(r"[\u201c\"]([^\"\u201d]+)[\u201d\"]", text):
+                needle = fold(quoted).lower().strip(" .,")
+                if not any(needle in seed for seed in seeds):
+                    wrong.add(quoted)
+    assert wrong == set()
+
+
+def test_seeds_are_byte_identical_to_the_shared_copies():
+    if not SHARED_SEEDS.is_dir():
+        pytest.skip(f"{SHARED_SEEDS} is not here")
+    ours = sorted(p.name for p in SEEDS.iterdir())
+    theirs = sorted(p.name for p in SHARED_SEEDS.iterdir())
+    assert ours == theirs
+    for name in ours:
+        assert (SEEDS / name).read_bytes() == (SHARED_SEEDS / name).read_bytes(), name
+
+
+def test_the_committed_schema_matches_sim_schema(capsys):
+    assert main(["schema"]) == 0
+    out, _ = capsys.readouterr()
+    assert out == SCHEMA.read_text(encoding="utf-8"), "schema/scenario.schema.json is stale: run `sim schema -o schema/scenario.schema.json`"
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.rglob("*.yaml")), ids=lambda p: str(p.relative_to(SCENARIOS)))
+def test_every_scenario_file_points_editors_at_the_schema(path):
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    m = MODELINE.match(first)
+    assert m, f"{path.name} starts with {first!r}"
+    assert not m["path"].startswith("/"), "a relative path, so it works in any checkout"
+    assert (path.parent / m["path"]).resolve() == SCHEMA.resolve()

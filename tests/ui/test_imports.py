@@ -1,0 +1,29 @@
+"""The headless commands never import Textual (they must start fast and run
+without a terminal); only `sim` / `sim play` do."""
+
+import subprocess
+import sys
+
+HEADLESS = [
+    "sim.cli.main", "sim.cli.run", "sim.cli.validate", "sim.cli.explore", "sim.cli.catalog",
+    "sim.format", "sim.format.script", "sim.runner", "sim.analysis.lint", "sim.analysis.explore",
+    "sim.export.transcript", "sim.engine.session",
+]  # fmt: skip
+
+
+def test_headless_modules_do_not_import_textual():
+    code = "import sys\n" + "".join(f"import {m}\n" for m in HEADLESS) + "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_sim_run_does_not_import_textual(tmp_path):
+    code = (
+        "import sys\n"
+        "from sim.cli.main import main\n"
+        "rc = main(['run', 'ceasefire_30_day', '--seed', '3', '--output', sys.argv[1]])\n"
+        "assert rc == 0, rc\n"
+        "print('textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "t.txt")], capture_output=True, text=True, check=True, cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2]))
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,126 @@
+"""Snapshots of every screen at fixed sizes (pytest-textual-snapshot; Textual is
+pinned in pyproject.toml so fonts of boxes and colours do not drift).
+
+Update after an intended change with: pytest tests/ui/test_snapshots.py --snapshot-update
+and review the SVGs (snapshot_report.html shows the differences)."""
+
+from __future__ import annotations
+
+from sim.analysis.explore import paths_to_endings
+from sim.ui.app import SimApp
+
+SMALL = (80, 24)
+LARGE = (120, 40)
+
+
+def app_for(scenario, **kwargs):
+    return SimApp(scenario=scenario, autosave=False, **kwargs)
+
+
+def steps(*choices):
+    async def run(pilot):
+        for choice in choices:
+            pilot.app.choose(choice)
+        await pilot.pause()
+
+    return run
+
+
+def test_main_at_the_start(snap_compare, whole_arc):
+    assert snap_compare(app_for(whole_arc), terminal_size=SMALL)
+
+
+def test_main_at_the_start_large(snap_compare, whole_arc):
+    assert snap_compare(app_for(whole_arc), terminal_size=LARGE)
+
+
+def test_main_at_a_branching_reaction(snap_compare, whole_arc):
+    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, run_before=steps("us_call_putin"))
+
+
+def test_main_after_several_steps_large(snap_compare, whole_arc):
+    run = steps("us_call_putin", "russia_answers_call.yes_but", "front_line.continues", "ukraine_ask_pressure", "russia_answers_pressure.holds", "front_line.continues")
+    assert snap_compare(app_for(whole_arc), terminal_size=LARGE, run_before=run)
+
+
+def test_why_screen(snap_compare, whole_arc):
+    assert snap_compare(app_for(whole_arc), terminal_size=LARGE, press=["w"], run_before=steps("us_call_putin", "russia_answers_call.yes_but"))
+
+
+def test_sources_at_a_quote(snap_compare, whole_arc):
+    async def run(pilot):
+        pilot.app.choose("us_call_putin")
+        pilot.app.choose("russia_answers_call.yes_but")
+        await pilot.press("w", "tab", "enter")
+        await pilot.pause()
+
+    assert snap_compare(app_for(whole_arc), terminal_size=LARGE, run_before=run)
+
+
+def test_sources_disagreements(snap_compare, whole_arc):
+    assert snap_compare(app_for(whole_arc), terminal_size=LARGE, press=["s", "d"])
+
+
+def test_actors_screen(snap_compare, whole_arc):
+    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, press=["a", "right", "right"])
+
+
+def test_ending_screen(snap_compare, ceasefire):
+    path = paths_to_endings(ceasefire)["truce_holds"]
+    assert snap_compare(app_for(ceasefire), terminal_size=SMALL, run_before=steps(*path))
+
+
+def test_compare_screen(snap_compare, whole_arc):
+    async def run(pilot):
+        await pilot.press("m")
+        pilot.app.choose("us_call_putin")
+        pilot.app.choose("russia_answers_call.accepts")
+        await pilot.press("c")
+
+    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, run_before=run)
+
+
+def test_explore_screen(snap_compare, strikes):
+    async def run(pilot):
+        await pilot.press("x")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app_for(strikes), terminal_size=SMALL, run_before=run)
+
+
+def test_help_screen(snap_compare, whole_arc):
+    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, press=["question_mark"])
+
+
+def test_save_dialog(snap_compare, whole_arc):
+    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, press=["ctrl+s"])
+
+
+def test_quit_asks_when_unsaved(snap_compare, whole_arc):
+    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, press=["q"], run_before=steps("us_call_putin"))
+
+
+def test_projector_theme(snap_compare, whole_arc):
+    async def run(pilot):
+        pilot.app.theme = "projector"
+        await pilot.pause()
+
+    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, run_before=run)
+
+
+def test_picker(snap_compare):
+    async def run(pilot):
+        await pilot.pause()
+
+    assert snap_compare(SimApp(pick=True, autosave=False), terminal_size=SMALL, run_before=run)
+
+
+def test_broken_scenario(snap_compare, tmp_path):
+    (tmp_path / "bad.yaml").write_text("scenario:\n  id: bad\n  title: Bad\nmoves:\n  x: {actor: nobody, labl: X}\n")
+
+    async def run(pilot):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(SimApp("bad.yaml", autosave=False), terminal_size=SMALL, run_before=run)
