@@ -21,6 +21,9 @@ from sim.diagnostics import InputError
 from sim.engine.model import QuoteRef, Scenario
 from sim.engine.session import ChoiceError, Session
 from sim.ui import storage
+from sim.ui import guards
+
+guards.install()
 
 PROJECTOR = Theme(
     name="projector",

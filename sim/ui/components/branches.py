@@ -1,4 +1,9 @@
-"""The session's tree: explored steps, and (dimmed) the branches not yet taken."""
+"""The session's tree: explored steps, and (dimmed) the branches not yet taken.
+
+Updated incrementally: a step adds one node and its untaken leaves, and only the
+old and new current steps are relabelled, so a key press costs the same in a
+session of ten steps or a thousand. A new session (a load) rebuilds it.
+"""
 
 from __future__ import annotations
 
@@ -20,35 +25,63 @@ class BranchTree(Tree):
         super().__init__("Start", **kwargs)
         self.show_root = True
         self.guide_depth = 2
-        self._tree_nodes: dict[int, TreeNode] = {}
+        self._sim_session: Session | None = None
+        self._sim_nodes: dict[int, TreeNode] = {}
+        self._sim_untaken: dict[int, dict[str, TreeNode]] = {}  # step id -> act id -> dim leaf
+        self._sim_current = 0
 
     def show(self, scn: Scenario, session: Session) -> None:
+        if session is not self._sim_session:
+            self._rebuild(scn, session)
+        else:
+            for step in session.steps[len(self._sim_nodes) :]:
+                self._add_step(scn, session, step.id)
+            if self._sim_current != session.current and self._sim_current in self._sim_nodes:
+                self._relabel(scn, session, self._sim_current)
+            self._relabel(scn, session, session.current)
+        self._sim_current = session.current
+        for step in session.path():
+            self._sim_nodes[step.id].expand()
+        target = self._sim_nodes[session.current]
+        self.call_after_refresh(self._focus_node, target)
+
+    def _rebuild(self, scn: Scenario, session: Session) -> None:
         self.clear()
-        self._tree_nodes = {0: self.root}
-        current = session.current
-        on_path = {s.id for s in session.path()}
+        self._sim_session = session
+        self._sim_nodes = {0: self.root}
+        self._sim_untaken = {}
         self.root.data = ("step", 0)
-        self.root.set_label(present.step_label(scn, session.step(0), current == 0))
-        stack = [0]
-        while stack:
-            step_id = stack.pop()
-            step = session.step(step_id)
-            node = self._tree_nodes[step_id]
-            options = session.options(step_id)
-            for child_id in step.children.values():
-                child = session.step(child_id)
-                label = present.step_label(scn, child, child_id == current, options)
-                self._tree_nodes[child_id] = node.add(label, data=("step", child_id), expand=child_id in on_path or child_id == current)
-                stack.append(child_id)
-            for option in options:
-                if option.act.id not in step.children:
-                    node.add_leaf(present.untaken_label(scn, option, step.node.deciding), data=("untaken", step_id, option.act.id))
-            if step_id in on_path:
-                node.expand()
+        self._relabel(scn, session, 0)
+        self._add_untaken(scn, session, 0)
+        for step in session.steps[1:]:
+            self._add_step(scn, session, step.id)
         self.root.expand()
-        target = self._tree_nodes.get(current)
-        if target is not None:
-            self.call_after_refresh(self._focus_node, target)
+
+    def _add_step(self, scn: Scenario, session: Session, step_id: int) -> None:
+        step = session.step(step_id)
+        parent = self._sim_nodes[step.parent]
+        leaves = self._sim_untaken.get(step.parent, {})
+        leaf = leaves.pop(step.choice, None)
+        if leaf is not None:
+            leaf.remove()
+        first_leaf = next(iter(leaves.values()), None)
+        label = present.step_label(scn, step, step_id == session.current, session.options(step.parent))
+        self._sim_nodes[step_id] = parent.add(label, data=("step", step_id), before=first_leaf)
+        self._add_untaken(scn, session, step_id)
+
+    def _add_untaken(self, scn: Scenario, session: Session, step_id: int) -> None:
+        step = session.step(step_id)
+        node = self._sim_nodes[step_id]
+        leaves = self._sim_untaken.setdefault(step_id, {})
+        for option in session.options(step_id):
+            if option.act.id not in step.children and option.act.id not in leaves:
+                label = present.untaken_label(scn, option, step.node.deciding)
+                leaves[option.act.id] = node.add_leaf(label, data=("untaken", step_id, option.act.id))
+
+    def _relabel(self, scn: Scenario, session: Session, step_id: int) -> None:
+        step = session.step(step_id)
+        options = session.options(step.parent) if step.parent is not None else None
+        self._sim_nodes[step_id].set_label(present.step_label(scn, step, step_id == session.current, options))
 
     def _focus_node(self, node: TreeNode) -> None:
         self.move_cursor(node)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from textual.widgets import OptionList, Static
-
-from sim.ui.components.lists import SafeOptionList
 from textual.widgets.option_list import Option
 
 from sim.engine.model import Scenario
@@ -14,7 +12,7 @@ from sim.ui import present
 from sim.ui.messages import ChoicePicked
 
 
-class ChoiceList(SafeOptionList):
+class ChoiceList(OptionList):
     DEFAULT_CSS = """
     ChoiceList { height: auto; max-height: 12; }
     """

@@ -9,8 +9,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from sim.ui.components.lists import SafeOptionList
-
 DIALOG_CSS = """
 Dialog, Ask { align: center middle; }
 Dialog > Vertical, Ask > Vertical {
@@ -64,7 +62,7 @@ class Ask(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question)
-            yield SafeOptionList(*[Option(f"[{key}] {label}", id=value) for key, label, value in self.answers], id="answers")
+            yield OptionList(*[Option(f"[{key}] {label}", id=value) for key, label, value in self.answers], id="answers")
 
     def on_key(self, event) -> None:
         for key, _, value in self.answers:

@@ -9,8 +9,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList
 from textual.widgets.option_list import Option
 
-from sim.ui.components.lists import SafeOptionList
-
 
 class PickerScreen(Screen[str]):
     BINDINGS = [Binding("q,escape", "app.quit", "Quit")]
@@ -31,7 +29,7 @@ class PickerScreen(Screen[str]):
             if summary:
                 text.append("\n" + summary, style="dim")
             options.append(Option(text, id=str(e.path)))
-        listing = SafeOptionList(*options, id="scenarios")
+        listing = OptionList(*options, id="scenarios")
         listing.border_title = "Choose a scenario (Enter)"
         yield listing
         yield Footer()

@@ -11,8 +11,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sim.ui.components.lists import SafeOptionList
-
 from sim.engine.model import QuoteRef, Scenario
 
 DISPUTES = "__disputes__"
@@ -50,7 +48,7 @@ class SourcesScreen(Screen):
         with Horizontal():
             options = [Option(src.label, id=sid) for sid, src in scn.sources.items()]
             options.append(Option("Where the articles disagree", id=DISPUTES))
-            listing = SafeOptionList(*options, id="source-list")
+            listing = OptionList(*options, id="source-list")
             listing.border_title = "Articles"
             yield listing
             body = VerticalScroll(id="article")

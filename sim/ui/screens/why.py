@@ -10,8 +10,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sim.ui.components.lists import SafeOptionList
-
 from sim.engine.session import Step
 from sim.format.models import BASIS_HELP
 from sim.ui import present
@@ -42,7 +40,7 @@ class WhyScreen(ModalScreen):
             quotes = [q for f in self.step.trace for q in f.quotes]
             if quotes:
                 self._quotes = quotes
-                options = SafeOptionList(*[Option(present.quote_text(scn, q), id=str(i)) for i, q in enumerate(quotes)], id="quotes")
+                options = OptionList(*[Option(present.quote_text(scn, q), id=str(i)) for i, q in enumerate(quotes)], id="quotes")
                 options.border_title = "Quotes: Enter opens the article at the quote"
                 yield options
         yield Footer()
