@@ -75,7 +75,9 @@ def test_compare_screen(snap_compare, whole_arc):
         pilot.app.mark = 0  # as "m" does, without its notification (which times out)
         pilot.app.choose("us_call_putin")
         pilot.app.choose("russia_answers_call.accepts")
+        await pilot.pause()  # let the tree settle its cursor behind the modal
         await pilot.press("c")
+        await pilot.pause()
 
     assert snap_compare(app_for(whole_arc), terminal_size=SMALL, run_before=run)
 
