@@ -40,7 +40,7 @@ def quote_line(scn: Scenario, q: QuoteRef) -> str:
     src = scn.sources.get(q.source)
     where = src.label if src else q.source
     who = f"{q.speaker}, quoted in " if q.speaker else ""
-    return f"\u201c{q.text}\u201d ({who}{where})"
+    return f"\u201c{q.text}\u201d \u2014 {who}{where}"
 
 
 def act_heading(scn: Scenario, f: Fired) -> str:
