@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _support import GOLDEN, PLANS, SCENARIO_IDS, real, shortest_paths  # noqa: E402
+
 from sim.export.transcript import render  # noqa: E402
 from sim.format.script import parse_script_text  # noqa: E402
 from sim.runner import run_script  # noqa: E402

@@ -13,8 +13,8 @@ import subprocess
 import sys
 
 import pytest
-
 from _support import GOLDEN, PLANS, REPO, SCENARIOS, build, real
+
 from sim import __version__
 from sim.cli import main as cli
 from sim.cli.main import main

@@ -7,8 +7,18 @@ from __future__ import annotations
 import re
 
 import pytest
+from _support import (
+    REPO,
+    SCENARIO_IDS,
+    SCENARIOS,
+    SEEDS,
+    SMALL_IDS,
+    reached,
+    real,
+    shortest_paths,
+    walk_quotes,
+)
 
-from _support import REPO, SCENARIO_IDS, SCENARIOS, SEEDS, SMALL_IDS, reached, real, shortest_paths, walk_quotes
 from sim.cli.main import main
 from sim.format.grounding import fold
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import random
 
 import pytest
+from _support import SEEDS, build, real
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _support import SEEDS, build, real
 from sim.engine import core
 from sim.engine.core import Node
 from sim.engine.session import ChoiceError, Session, pick

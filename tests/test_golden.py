@@ -18,8 +18,8 @@ import os
 import re
 
 import pytest
-
 from _support import GOLDEN, PLANS, REPO, SCENARIO_IDS, reached, real
+
 from sim.export.transcript import render
 from sim.format.script import load_script
 from sim.runner import run_script

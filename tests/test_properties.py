@@ -12,10 +12,10 @@ import subprocess
 import sys
 
 import pytest
+from _support import REPO, SCENARIO_IDS, build, explored, reached, real
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _support import REPO, SCENARIO_IDS, build, explored, reached, real
 from sim.analysis.explore import exhaustive, playouts
 from sim.engine import core
 from sim.engine.session import Session

@@ -258,7 +258,7 @@ def test_latin1_bytes_are_refused_with_line_and_column(tmp_path):
 
 def test_undecodable_byte_column_counts_characters_not_bytes(tmp_path):
     path = tmp_path / "mixed.yaml"
-    path.write_bytes("a: ok\nbé: ü".encode("utf-8") + b"\xe9\n")
+    path.write_bytes("a: ok\nbé: ü".encode() + b"\xe9\n")
     d = refused_file(path)
     assert (d.line, d.col) == (2, 6)
 

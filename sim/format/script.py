@@ -26,7 +26,7 @@ import yaml
 from pydantic import Field, TypeAdapter, ValidationError
 
 from sim.diagnostics import Diagnostic, InputError
-from sim.format.load import Origin, pydantic_diagnostic, locate
+from sim.format.load import Origin, locate, pydantic_diagnostic
 from sim.format.models import Model
 from sim.format.yamlread import Document, load_file, load_text
 

@@ -20,8 +20,7 @@ from textual.widgets import Static
 from sim.diagnostics import InputError
 from sim.engine.model import QuoteRef, Scenario
 from sim.engine.session import ChoiceError, Session
-from sim.ui import storage
-from sim.ui import guards
+from sim.ui import guards, storage
 
 guards.install()
 

@@ -14,7 +14,13 @@ from sim.diagnostics import InputError
 from sim.engine.model import Scenario
 from sim.engine.session import ChoiceError, Session
 from sim.format.load import locate
-from sim.format.script import LoadedScript, load_script, parse_script_text, session_to_yaml, write_atomic
+from sim.format.script import (
+    LoadedScript,
+    load_script,
+    parse_script_text,
+    session_to_yaml,
+    write_atomic,
+)
 
 
 def state_dir() -> Path:
