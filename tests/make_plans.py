@@ -133,6 +133,7 @@ MAIN_LINES: dict[str, tuple[str, list]] = {
             "russia_answers_facilitation.hardly_possible",  # "it's hardly possible"
             "front_line.continues",
             "russia_offensive_east",
+            "ukraine_answers_offensive.long_range_drones",  # as Russia's defence ministry reports
             "front_line.continues",
             expect(escalation=2, leaders_meeting="groundwork"),
             "ukraine_send_delegation",

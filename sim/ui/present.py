@@ -191,6 +191,12 @@ def story(scn: Scenario, session: Session, step_id: int | None = None, detail_la
     out.append(scn.situation.strip() + "\n")
     for prompt in path[0].prompts:
         out.append(f"? {prompt}\n", style="italic magenta")
+    if len(path) == 1:
+        out.append(
+            "\nAny side may move first. Choose a move below with its number, or the arrows "
+            "and Enter. w explains a step, s shows the sources, a the sides, ? everything.\n",
+            style="dim",
+        )
     turn = None
     last = path[-1]
     for step in path[1:]:
