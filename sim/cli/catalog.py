@@ -30,6 +30,7 @@ class Entry:
     path: Path
     default: bool
     order: int
+    summary: str = ""
 
 
 def yaml_files(paths: list[Path]) -> list[Path]:
@@ -53,7 +54,9 @@ def catalog(folder: Path | None = None) -> list[Entry]:
             continue
         meta = data.get("scenario") if isinstance(data, dict) else None
         if isinstance(meta, dict) and isinstance(meta.get("id"), str):
-            entries.append(Entry(meta["id"], str(meta.get("title", meta["id"])), path, meta.get("default") is True, meta.get("order", 0) if isinstance(meta.get("order"), int) else 0))
+            order = meta.get("order", 0) if isinstance(meta.get("order"), int) else 0
+            summary = " ".join(str(meta.get("summary", "")).split())
+            entries.append(Entry(meta["id"], str(meta.get("title", meta["id"])), path, meta.get("default") is True, order, summary))
     return sorted(entries, key=lambda e: (e.order, e.id))
 
 

@@ -87,6 +87,12 @@ class SimApp(App):
         self._saved_signature: tuple = (1, 0)
         self.register_theme(PROJECTOR)
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Save and open only make sense once a scenario is open (hides them otherwise)."""
+        if action in ("save", "open") and self.session is None:
+            return False
+        return True
+
     # --- start-up -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -108,9 +114,7 @@ class SimApp(App):
             self.push_screen(LoadingScreen(str(entries[0].path)))
             self._load_scenario(str(entries[0].path))
             return
-        summaries = {}
-        for e in entries:
-            summaries[str(e.path)] = ""
+        summaries = {str(e.path): e.summary for e in entries}
 
         def chosen(path: str | None) -> None:
             if path:
