@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -62,7 +63,8 @@ class Ask(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question)
-            yield OptionList(*[Option(f"[{key}] {label}", id=value) for key, label, value in self.answers], id="answers")
+            options = [Option(Text.assemble((_key_name(key), "bold"), "  ", label), id=value) for key, label, value in self.answers]
+            yield OptionList(*options, id="answers")
 
     def on_key(self, event) -> None:
         for key, _, value in self.answers:
@@ -77,3 +79,7 @@ class Ask(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _key_name(key: str) -> str:
+    return {"escape": "Esc", "enter": "Enter"}.get(key, key)
