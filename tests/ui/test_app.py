@@ -384,3 +384,12 @@ async def test_tree_widget_is_a_tree(whole_arc):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
         assert isinstance(app.focused, Tree)
+
+
+async def test_no_color_is_respected(whole_arc, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = SimApp(scenario=whole_arc, autosave=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        assert isinstance(app.screen, MainScreen)
