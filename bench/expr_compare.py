@@ -277,7 +277,6 @@ def main(argv=None) -> dict:
         _child(args.child)
         return {}
     repeat = max(5, args.repeat)
-    import celpy
     import rule_engine
 
     ns = Namespace()

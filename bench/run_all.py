@@ -1,6 +1,6 @@
 """Run every benchmark (each in its own process) and print a Markdown summary.
 
-    python bench/run_all.py [SCENARIO] [--only engine,explore,...] [--repeat N] [--quiet]
+    python bench/run_all.py [SCENARIO] [--only engine,explore,...,ui_startup,ui_latency] [--repeat N] [--quiet]
 
 SCENARIO goes to the benchmarks that take one (engine, explore, conditions, validate);
 by default they use the default scenario, else a generated one. Each benchmark's own
@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE))
 
 import _common as c  # noqa: E402
 
-BENCHES = ["engine", "explore", "conditions", "expr_compare", "validate", "scaling"]
+BENCHES = ["engine", "explore", "conditions", "expr_compare", "validate", "scaling", "ui_startup", "ui_latency"]
 TAKES_SCENARIO = {"engine", "explore", "conditions", "validate"}
 
 
@@ -101,6 +101,33 @@ def summary(results: dict, times: dict, errors: dict) -> str:
         row("scaling", "the same two ratios by CPU time (process_time)", f"{s['ratio_cpu']:.2f} / {s['ratio_spread_cpu']:.2f}", "", f"<= {s['target']}", "-")
         row("scaling", f"{hi:,} rules alone: spread / same nodes", f"{s['within_hi_spread_vs_same']:.2f}", "", "-", "working-set effect at one size")
         row("scaling", f"load ratio {hi:,} : {lo:,} rules", f"{s['load_ratio']:.0f}", "", "-", f"rules x{hi // lo}")
+    u = results.get("ui_startup")
+    if u:
+        ms = lambda x: f"{x * 1e3:.0f} ms"  # noqa: E731
+        f, sm = u["floor"]["first_frame"], u["sim"]
+        row("ui_startup", "floor app (Header, Static, Footer): launch to first frame", ms(f["median"]), ms(f["min"]), "-", "-")
+        row("ui_startup", "sim: launch to first frame (loading screen)", ms(sm["first_frame"]["median"]), ms(sm["first_frame"]["min"]), "<= 1.5x floor",
+            f"{u['ratios']['first_frame']:.2f}x floor: {ok(u['met'])}")
+        row("ui_startup", "sim: launch to main screen populated", ms(sm["populated"]["median"]), ms(sm["populated"]["min"]), "-", f"{u['ratios']['populated']:.2f}x floor")
+        imp = u.get("imports_ms", {})
+        if "sim.ui.storage" in imp:
+            row("ui_startup", "of which: importing sim.ui.storage (pulls in sim.format, pydantic)", f"{imp['sim.ui.storage']:.0f} ms", "", "-", "from -X importtime, cumulative")
+    lt = results.get("ui_latency")
+    if lt:
+        ms1 = lambda x: f"{x * 1e3:.1f} ms"  # noqa: E731
+        for name in ("fresh", "long"):
+            s_ = lt["phases"][name]["summary"]
+            row("ui_latency", f"key to new state visible, {name} session (median / p95)", f"{ms1(s_['visible']['median'])} / {ms1(s_['visible']['p95'])}", ms1(s_["visible"]["min"]),
+                f"< {lt['target_ms']:.0f} ms median", ok(s_["visible"]["median"] * 1e3 < lt["target_ms"]))
+            row("ui_latency", f"key to settled screen, {name} session (median / p95)", f"{ms1(s_['settled']['median'])} / {ms1(s_['settled']['p95'])}", ms1(s_["settled"]["min"]), "-", "-")
+        for name, what in (("floor", "one line"), ("floor_full", "full screen")):
+            s_ = lt["phases"][name]["summary"]
+            row("ui_latency", f"floor app, key to {what} visible / settled", f"{ms1(s_['visible']['median'])} / {ms1(s_['settled']['median'])}", ms1(s_["visible"]["min"]), "-", "-")
+        pl = lt["pilot"]
+        row("ui_latency", "refresh_view in-process: small session / same step at 200 steps", f"{ms1(pl['small']['refresh_view']['median'])} / {ms1(pl['long_same_step']['refresh_view']['median'])}",
+            "", "no growth", f"{lt['pilot_growth']:.2f}x")
+        a = lt["autosave"]
+        row("ui_latency", "autosave per key: fresh / long session", f"{ms1(a['fresh']['autosave']['median'])} / {ms1(a['long']['autosave']['median'])}", "", "-", f"{a['long']['steps']} steps")
     lines.append("")
     lines.append("Run times: " + ", ".join(f"{n} {t:.0f} s" for n, t in times.items()))
     for n, err in errors.items():

@@ -199,7 +199,7 @@ def main(argv=None) -> dict:
         rows[key]["nodes"] = {k: len(v) for k, v in node_sets[key].items()}
 
     lo, hi = sizes[0], sizes[-1]
-    print(f"\nenum variant; per step = options (10 moves on offer) + advance (move, its reaction, end of turn)")
+    print("\nenum variant; per step = options (10 moves on offer) + advance (move, its reaction, end of turn)")
     print(f"| {'rules':>6} | {'nodes':>6} | {'step, same nodes':>16} | {'min':>8} | {'x@' + str(lo):>6} | {'step, spread':>12} | {'min':>8} | {'x@' + str(lo):>6} | {'options':>8} | {'advance':>8} | {'load (median)':>13} | {'load (min)':>10} |")
     print(f"|{'-' * 7}:|{'-' * 7}:|{'-' * 17}:|{'-' * 9}:|{'-' * 7}:|{'-' * 13}:|{'-' * 9}:|{'-' * 7}:|{'-' * 9}:|{'-' * 9}:|{'-' * 14}:|{'-' * 11}:|")
     b_same = rows[("enum", lo)]["same"]["step"]["median"]

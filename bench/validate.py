@@ -25,9 +25,8 @@ import statistics
 import time
 from pathlib import Path
 
-import yaml
-
 import _common as c
+import yaml
 
 
 def includes_of(path: Path, seen: set | None = None) -> list[Path]:
