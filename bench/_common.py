@@ -1,7 +1,7 @@
 """Shared helpers for the benchmarks: timing, scenario lookup, synthetic scenarios.
 
 Every benchmark is a plain script (``python bench/NAME.py [SCENARIO] [--json FILE]``).
-The scenario defaults to the project's default scenario (``sim.cli.catalog.resolve(None)``)
+The scenario defaults to the project's default scenario (``sim.format.catalog.resolve(None)``)
 and falls back to a generated one (:func:`fallback_scenario`) when there is none yet or
 it does not load.
 """
@@ -122,9 +122,9 @@ def write_json(path: str | None, data: dict) -> None:
 
 def scenario_path(arg: str | None, quiet: bool = False) -> tuple[Path, str]:
     """(path, how it was chosen). Falls back to a generated scenario when needed."""
-    from sim.cli.catalog import resolve
     from sim.diagnostics import InputError
     from sim.format import check
+    from sim.format.catalog import resolve
 
     if arg is not None:
         return resolve(arg), "given"

@@ -415,8 +415,8 @@ def main(argv=None) -> dict:
     repeat = max(5, args.repeat)
     n_keys = max(20, args.keys)
 
-    from sim.cli.catalog import resolve
     from sim.engine.session import Session
+    from sim.format.catalog import resolve
     from sim.ui import storage
 
     scn = c.load(resolve(None))

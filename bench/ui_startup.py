@@ -42,8 +42,8 @@ TARGET = 1.5
 
 def expected_marks() -> tuple[bytes, bytes, bytes]:
     """(main-screen mark, title mark, populated mark) for the default scenario."""
-    from sim.cli.catalog import resolve
     from sim.engine.session import Session
+    from sim.format.catalog import resolve
     from sim.ui import present
 
     scn = c.load(resolve(None))

@@ -54,9 +54,9 @@ def main(argv=None) -> dict:
     args = p.parse_args(argv)
     repeat = max(5, args.repeat)
 
-    from sim.cli.catalog import scenarios_dir, yaml_files
     from sim.cli.validate import validate_file
     from sim.format import check
+    from sim.format.catalog import scenarios_dir, yaml_files
     from sim.format.grounding import Library
 
     how = "given"

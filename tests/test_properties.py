@@ -266,7 +266,7 @@ def test_save_after_going_back_keeps_the_branches_below_the_current_step():
 
 
 def test_a_saved_session_holds_no_machine_specific_path(monkeypatch):
-    from sim.cli.catalog import resolve
+    from sim.format.catalog import resolve
 
     monkeypatch.chdir(REPO)
     monkeypatch.delenv("SIM_SCENARIOS", raising=False)

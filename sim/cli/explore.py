@@ -6,9 +6,9 @@ import json
 import sys
 
 from sim.analysis.explore import exhaustive, paths_to_endings, playouts
-from sim.cli.catalog import resolve
 from sim.diagnostics import InputError
 from sim.format import load_scenario
+from sim.format.catalog import resolve
 
 
 def explore(name: str, depth: int | None, n_playouts: int | None, seed: int, max_nodes: int, fmt: str) -> int:

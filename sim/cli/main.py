@@ -144,7 +144,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             sys.stdout.write(text)
         return OK
     if command == "list":
-        from sim.cli.catalog import catalog, scenarios_dir
+        from sim.format.catalog import catalog, scenarios_dir
 
         entries = catalog()
         if not entries:

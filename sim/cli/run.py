@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.cli.catalog import resolve
 from sim.diagnostics import sort_key
 from sim.export.transcript import render
 from sim.format import load_scenario
+from sim.format.catalog import resolve
 from sim.format.script import load_script, write_atomic
 from sim.runner import run_sampled, run_script
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.cli.catalog import yaml_files
 from sim.diagnostics import WARNING, Diagnostic, InputError
 from sim.format import check_spec
+from sim.format.catalog import yaml_files
 from sim.format.grounding import Library
 from sim.format.load import load_spec
 

@@ -14,6 +14,12 @@ from pathlib import Path
 from sim.expr.compiler import Compiled
 from sim.expr.types import Slot
 
+BASIS_HELP = {
+    "reported": "reported in the articles",
+    "possible": "named in the articles as a possibility",
+    "illustrative": "illustrative: the scenario author's extrapolation, not in the articles",
+}
+
 MOVE = "move"
 REACTION = "reaction"
 EVENT = "event"

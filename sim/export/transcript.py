@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 import textwrap
 
-from sim.engine.model import QuoteRef, Scenario
+from sim.engine.model import BASIS_HELP, QuoteRef, Scenario
 from sim.engine.session import Session, Step
 from sim.engine.trace import Fired
-from sim.format.models import BASIS_HELP
 
 FORMATS = ("text", "markdown", "json")
 _VIEW_WORDS = {

@@ -42,11 +42,6 @@ Plover = Literal[
     "COERCE", "ASSAULT", "FIGHT",
 ]  # fmt: skip
 Basis = Literal["reported", "possible", "illustrative"]
-BASIS_HELP = {
-    "reported": "reported in the articles",
-    "possible": "named in the articles as a possibility",
-    "illustrative": "illustrative: the scenario author's extrapolation, not in the articles",
-}
 View = Literal["welcomes", "accepts", "mixed", "opposes", "rejects", "no_record"]
 Answer = Literal["yes", "yes_but", "no", "counter", "no_answer"]
 

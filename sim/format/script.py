@@ -32,6 +32,11 @@ from sim.format.yamlread import Document, load_file, load_text
 
 ActRef = str
 
+try:  # libyaml's emitter: an autosave of a long session costs a fraction of the pure-Python one
+    from yaml import CSafeDumper as _Dumper
+except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
+    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+
 
 class Expect(Model):
     """What must hold at this point (or, at the top level, after the last step)."""
@@ -126,6 +131,11 @@ def parse_script(doc: Document) -> LoadedScript:
 
 def session_to_yaml(session, title: str | None = None) -> str:
     """The session as a script: its current path as steps, other branches as explored."""
+    return dump_session(session_data(session, title))
+
+
+def session_data(session, title: str | None = None) -> dict:
+    """The plain data of :func:`session_to_yaml` (cheap; the YAML dump is the costly part)."""
     current = session.choices()
     explored = []
     for leaf in session.leaves():
@@ -139,11 +149,15 @@ def session_to_yaml(session, title: str | None = None) -> str:
     data["steps"] = _marked(session, session.current)
     if explored:
         data["explored"] = explored
+    return data
+
+
+def dump_session(data: dict) -> str:
     header = (
         "# A saved session of the diplomatic scenario simulator.\n"
-        f"# Replay it with: sim run {session.scenario.id} --script THIS_FILE\n"
+        f"# Replay it with: sim run {data['scenario']} --script THIS_FILE\n"
     )
-    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def _marked(session, step_id: int) -> list:

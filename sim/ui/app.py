@@ -106,7 +106,7 @@ class SimApp(App):
         self._load_scenario(self.scenario_path)
 
     def _show_picker(self) -> None:
-        from sim.cli.catalog import catalog
+        from sim.format.catalog import catalog
         from sim.ui.screens.picker import PickerScreen
 
         entries = catalog()
@@ -126,8 +126,8 @@ class SimApp(App):
     @work(thread=True, exclusive=True, group="load")
     def _load_scenario(self, path: str | None) -> None:
         # Heavy imports (pydantic) happen here, off the UI thread.
-        from sim.cli.catalog import resolve
         from sim.format import load_scenario
+        from sim.format.catalog import resolve
 
         try:
             resolved = resolve(path)
@@ -209,6 +209,19 @@ class SimApp(App):
         main = self.main_screen
         if main is not None:
             main.refresh_view()
+        if self.autosave_enabled and self.session is not None:
+            from sim.format.script import session_data
+
+            # The session's data is taken here, on the UI thread; dumping and writing it
+            # happen in a worker, so a long session never slows a key press down.
+            self._write_autosave(storage.autosave_path(self.scenario), session_data(self.session))
+
+    @work(thread=True, exclusive=True, group="autosave")
+    def _write_autosave(self, path: Path, data: dict) -> None:
+        storage.write_autosave(path, data)
+
+    def on_unmount(self) -> None:
+        # However the app ends, the last step is on disk (the worker may not have run).
         if self.autosave_enabled and self.session is not None:
             storage.autosave(self.session)
 
@@ -432,7 +445,7 @@ class SimApp(App):
 
 def run_app(name: str | None, seed: int | None = None, load: str | None = None, pick: bool = False) -> int:
     """Entry point for `sim` and `sim play`."""
-    from sim.cli.catalog import catalog, resolve
+    from sim.format.catalog import catalog, resolve
 
     if name is None and pick:
         if len(catalog()) <= 1:

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from rich.text import Text
 
 from sim.engine.core import DEPTH_BITS, Node, Option
-from sim.engine.model import Act, QuoteRef, Scenario, StanceInfo
+from sim.engine.model import BASIS_HELP, Act, QuoteRef, Scenario, StanceInfo
 from sim.engine.session import Session, Step
 from sim.engine.trace import Fired
-from sim.format.models import BASIS_HELP
 
 VIEW_WORDS = {
     "welcomes": "welcomes", "accepts": "accepts", "mixed": "is mixed on", "opposes": "opposes",

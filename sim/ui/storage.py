@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.diagnostics import InputError
 from sim.engine.model import Scenario
 from sim.engine.session import ChoiceError, Session
-from sim.format.load import locate
-from sim.format.script import (
-    LoadedScript,
-    load_script,
-    parse_script_text,
-    session_to_yaml,
-    write_atomic,
-)
+
+if TYPE_CHECKING:
+    from sim.format.script import LoadedScript
+
+# sim.format pulls in pydantic; it is imported inside the functions below, so that
+# importing the UI does not pay for it before the first frame.
 
 
 def state_dir() -> Path:
@@ -37,14 +36,24 @@ def autosave_path(scenario: Scenario) -> Path:
 
 
 def save(session: Session, path: Path) -> None:
+    from sim.format.script import session_to_yaml, write_atomic
+
     write_atomic(path, session_to_yaml(session))
 
 
 def autosave(session: Session) -> Path | None:
     """Write the autosave; returns None (and keeps going) if the disk refuses."""
-    path = autosave_path(session.scenario)
+    from sim.format.script import session_data
+
+    return write_autosave(autosave_path(session.scenario), session_data(session))
+
+
+def write_autosave(path: Path, data: dict) -> Path | None:
+    """The slow half of :func:`autosave` (dump and write), safe to run in a thread."""
+    from sim.format.script import dump_session, write_atomic
+
     try:
-        write_atomic(path, session_to_yaml(session))
+        write_atomic(path, dump_session(data))
     except OSError:
         return None
     return path
@@ -52,14 +61,20 @@ def autosave(session: Session) -> Path | None:
 
 def load(scenario: Scenario, path: Path | str) -> Session:
     """A new session rebuilt from a saved file; raises InputError naming the file."""
+    from sim.format.script import load_script
+
     return restore(scenario, load_script(path))
 
 
 def load_text(scenario: Scenario, text: str, label: str) -> Session:
+    from sim.format.script import parse_script_text
+
     return restore(scenario, parse_script_text(text, label))
 
 
 def restore(scenario: Scenario, loaded: LoadedScript) -> Session:
+    from sim.format.load import locate
+
     script = loaded.script
     if script.scenario != scenario.id:
         raise InputError([locate(loaded.at("scenario"), (), f"this session is for scenario '{script.scenario}', not '{scenario.id}'")])
@@ -78,6 +93,8 @@ def _entry(item) -> tuple[str, bool]:
 
 
 def _replay(session: Session, choices: list[tuple[str, bool]], loaded: LoadedScript, where: tuple) -> None:
+    from sim.format.load import locate
+
     session.current = 0
     for i, (choice, rolled) in enumerate(choices):
         try:

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 HEADLESS = [
-    "sim.cli.main", "sim.cli.run", "sim.cli.validate", "sim.cli.explore", "sim.cli.catalog",
+    "sim.cli.main", "sim.cli.run", "sim.cli.validate", "sim.cli.explore", "sim.format.catalog",
     "sim.format", "sim.format.script", "sim.runner", "sim.analysis.lint", "sim.analysis.explore",
     "sim.export.transcript", "sim.engine.session",
 ]  # fmt: skip

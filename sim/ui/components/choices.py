@@ -5,16 +5,15 @@ from __future__ import annotations
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from sim.engine.model import Scenario
+from sim.engine.model import BASIS_HELP, Scenario
 from sim.engine.session import Session
-from sim.format.models import BASIS_HELP
 from sim.ui import present
 from sim.ui.messages import ChoicePicked
 
 
 class ChoiceList(OptionList):
     DEFAULT_CSS = """
-    ChoiceList { height: auto; max-height: 12; }
+    ChoiceList { height: 1fr; }
     """
 
     def show(self, scn: Scenario, session: Session) -> None:
@@ -25,7 +24,10 @@ class ChoiceList(OptionList):
         for row in self._sim_rows:
             self.add_option(Option(present.choice_text(scn, row, deciding, detail=False), id=row.act.id))
         if self._sim_rows:
-            self.highlighted = 0
+            # The screen describes the first option itself; an OptionHighlighted event
+            # here would redo that and lay the screen out a second time.
+            with self.prevent(OptionList.OptionHighlighted):
+                self.highlighted = 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -37,7 +39,7 @@ class ChoiceDetail(Static):
     """The highlighted option's basis and, for branches, the rationale of its weight."""
 
     DEFAULT_CSS = """
-    ChoiceDetail { height: auto; max-height: 4; color: $text-muted; }
+    ChoiceDetail { height: 2; color: $text-muted; }
     """
 
     def describe(self, scn: Scenario, act_id: str | None, deciding: bool) -> None:

@@ -13,7 +13,7 @@ class StancesTable(DataTable):
     """Rows are issues, columns are sides. Enter on a cell opens that side's briefing."""
 
     DEFAULT_CSS = """
-    StancesTable { height: auto; max-height: 9; }
+    StancesTable { height: 7; }
     """
 
     def __init__(self, **kwargs):

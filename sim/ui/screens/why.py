@@ -10,8 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sim.engine.model import BASIS_HELP
 from sim.engine.session import Step
-from sim.format.models import BASIS_HELP
 from sim.ui import present
 from sim.ui.messages import OpenQuote
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from sim.diagnostics import InputError, did_you_mean
-from sim.format.yamlread import load_file
+from sim.format.yamlread import MAX_BYTES, load_file
+
+_SCENARIO_KEY = re.compile(r"^scenario:", re.MULTILINE)
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,8 +52,10 @@ def catalog(folder: Path | None = None) -> list[Entry]:
     entries = []
     for path in yaml_files([folder]):
         try:
+            if not _SCENARIO_KEY.search(path.read_text(encoding="utf-8", errors="replace")[:MAX_BYTES]):
+                continue  # a library: no need to parse it
             data = load_file(path).data
-        except InputError:
+        except (InputError, OSError):
             continue
         meta = data.get("scenario") if isinstance(data, dict) else None
         if isinstance(meta, dict) and isinstance(meta.get("id"), str):
