@@ -1,14 +1,21 @@
-"""Reading scenario files: safe YAML, the pydantic format, grounding, compilation."""
+"""Reading scenario files: safe YAML, the pydantic format, grounding, compilation.
+
+The heavy modules (pydantic's models, the builder) are imported inside the
+functions, so that importing a light submodule such as ``sim.format.catalog``
+(which the UI needs before its first frame) does not pay for them.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.diagnostics import WARNING, Diagnostic, InputError, sort_key
-from sim.engine.model import Scenario
-from sim.format.build import build
-from sim.format.grounding import Library
-from sim.format.load import Origin, Spec, load_spec, locate
+
+if TYPE_CHECKING:
+    from sim.engine.model import Scenario
+    from sim.format.grounding import Library
+    from sim.format.load import Spec
 
 
 def check(path: str | Path, library: Library | None = None, lint: bool = False) -> tuple[Scenario | None, list[Diagnostic]]:
@@ -18,12 +25,15 @@ def check(path: str | Path, library: Library | None = None, lint: bool = False) 
     A library file (no ``scenario:`` section) is checked against the schema only;
     its references and quotes are checked through the scenarios that include it.
     """
+    from sim.format.load import load_spec
+
     spec, diags = load_spec(path)
     return check_spec(spec, diags, library, lint)
 
 
 def check_spec(spec: Spec | None, diags: list[Diagnostic], library: Library | None = None, lint: bool = False):
     """:func:`check` for a spec already loaded (``diags`` are the loading problems)."""
+    from sim.format.build import build
     if spec is None or spec.meta is None:
         return None, sorted(diags, key=sort_key)
     scenario, more = build(spec, library)
@@ -36,12 +46,15 @@ def check_spec(spec: Spec | None, diags: list[Diagnostic], library: Library | No
 
 
 def is_library(path: str | Path) -> bool:
+    from sim.format.load import load_spec
+
     spec, _ = load_spec(path)
     return spec is not None and spec.meta is None
 
 
 def lint_diagnostics(scenario: Scenario, spec: Spec) -> list[Diagnostic]:
     from sim.analysis.lint import lint
+    from sim.format.load import Origin, locate
 
     out = []
     for f in lint(scenario):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -18,9 +19,11 @@ from textual.theme import Theme
 from textual.widgets import Static
 
 from sim.diagnostics import InputError
-from sim.engine.model import QuoteRef, Scenario
-from sim.engine.session import ChoiceError, Session
 from sim.ui import guards, storage
+
+if TYPE_CHECKING:  # the engine loads with the scenario, in the worker, after the first frame
+    from sim.engine.model import QuoteRef, Scenario
+    from sim.engine.session import Session
 
 guards.install()
 
@@ -144,6 +147,8 @@ class SimApp(App):
         self.switch_screen(ErrorsScreen(f"{what} has {len(lines)} problem{'s' if len(lines) != 1 else ''}:", lines))
 
     def _scenario_ready(self, scenario: Scenario) -> None:
+        from sim.engine.session import Session
+
         self.scenario = scenario
         self.session = Session(scenario, self.seed)
         self.title = scenario.title
@@ -226,6 +231,8 @@ class SimApp(App):
             storage.autosave(self.session)
 
     def choose(self, act_id: str) -> None:
+        from sim.engine.session import ChoiceError
+
         if self.session is None:
             return
         try:
@@ -236,6 +243,8 @@ class SimApp(App):
         self._after_step(step)
 
     def action_roll(self) -> None:
+        from sim.engine.session import ChoiceError
+
         if self.session is None:
             return
         try:

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.diagnostics import InputError
-from sim.engine.model import Scenario
-from sim.engine.session import ChoiceError, Session
 
 if TYPE_CHECKING:
+    from sim.engine.model import Scenario
+    from sim.engine.session import Session
     from sim.format.script import LoadedScript
 
 # sim.format pulls in pydantic; it is imported inside the functions below, so that
@@ -73,6 +73,7 @@ def load_text(scenario: Scenario, text: str, label: str) -> Session:
 
 
 def restore(scenario: Scenario, loaded: LoadedScript) -> Session:
+    from sim.engine.session import Session
     from sim.format.load import locate
 
     script = loaded.script
@@ -93,6 +94,7 @@ def _entry(item) -> tuple[str, bool]:
 
 
 def _replay(session: Session, choices: list[tuple[str, bool]], loaded: LoadedScript, where: tuple) -> None:
+    from sim.engine.session import ChoiceError
     from sim.format.load import locate
 
     session.current = 0
