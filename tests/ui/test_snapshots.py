@@ -85,8 +85,13 @@ def test_compare_screen(snap_compare, whole_arc):
 def test_explore_screen(snap_compare, strikes):
     async def run(pilot):
         await pilot.press("x")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(600):  # the worker starts on mount; wait for its result, not for timing
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            if "distinct" in str(pilot.app.screen.query_one("#explore-status").render()):
+                break
+        else:
+            raise AssertionError("exploration did not finish")
 
     assert snap_compare(app_for(strikes), terminal_size=SMALL, run_before=run)
 

@@ -21,4 +21,11 @@ class StoryLog(VerticalScroll):
 
     def show(self, scn: Scenario, session: Session) -> None:
         self.query_one("#story-text", Static).update(present.story(scn, session))
-        self.call_after_refresh(self.scroll_end, animate=False)
+        # At the start the reader wants the situation from its first line; after a step, the
+        # newest step. Anchoring is applied by the compositor in the same frame, so what the
+        # screen shows never depends on when a later refresh happens to run.
+        if session.current == 0:  # the root step
+            self.anchor(False)
+            self.scroll_home(animate=False, immediate=True)
+        else:
+            self.anchor()
