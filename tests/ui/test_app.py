@@ -124,6 +124,24 @@ def _walk(node):
         yield from _walk(child)
 
 
+async def test_tree_cursor_is_on_the_current_step_in_the_same_frame(whole_arc):
+    """The tree moves its cursor while the view refreshes, not after a later repaint; and its
+    faster label measure agrees with Textual's own for every node (folded and expanded)."""
+    app = SimApp(scenario=whole_arc, autosave=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        tree = app.screen.query_one(BranchTree)
+        for choice in ("us_call_putin", "russia_answers_call.yes_but"):
+            app.choose(choice)  # refreshes the view synchronously; no pause before the check
+            assert tree.cursor_node is not None and tree.cursor_node.data == ("step", app.session.current)
+        app.back()
+        assert tree.cursor_node.data == ("step", app.session.current)
+        await pilot.pause()
+        nodes = list(_walk(tree.root))
+        assert any(n.allow_expand and n.is_expanded for n in nodes) and any(not n.allow_expand for n in nodes)
+        assert [tree.get_label_width(n) for n in nodes] == [Tree.get_label_width(tree, n) for n in nodes]
+
+
 async def test_why_screen_shows_conditions_values_and_opens_the_quote(whole_arc):
     app = SimApp(scenario=whole_arc, autosave=False)
     async with app.run_test(size=SIZE) as pilot:

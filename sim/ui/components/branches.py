@@ -7,6 +7,7 @@ session of ten steps or a thousand. A new session (a load) rebuilds it.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -42,8 +43,10 @@ class BranchTree(Tree):
         self._sim_current = session.current
         for step in session.path():
             self._sim_nodes[step.id].expand()
-        target = self._sim_nodes[session.current]
-        self.call_after_refresh(self._focus_node, target)
+        # Build the tree's lines now (get_node_at_line does, through public API) so the cursor
+        # lands in this frame: a cursor moved after the refresh costs a second repaint per key.
+        self.get_node_at_line(0)
+        self._focus_node(self._sim_nodes[session.current])
 
     def _rebuild(self, scn: Scenario, session: Session) -> None:
         self.clear()
@@ -82,6 +85,12 @@ class BranchTree(Tree):
         step = session.step(step_id)
         options = session.options(step.parent) if step.parent is not None else None
         self._sim_nodes[step_id].set_label(present.step_label(scn, step, step_id == session.current, options))
+
+    def get_label_width(self, node: TreeNode) -> int:
+        # Textual's default renders every label to measure it, each time the tree's lines are
+        # rebuilt (every step): the bulk of a key's cost in a session of hundreds of steps.
+        icon = (self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE) if node.allow_expand else ""
+        return cell_len(icon) + node.label.cell_len
 
     def _focus_node(self, node: TreeNode) -> None:
         self.move_cursor(node)

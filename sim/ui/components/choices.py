@@ -21,8 +21,7 @@ class ChoiceList(OptionList):
         self.clear_options()
         self._sim_rows = present.choices(session)
         deciding = node.deciding
-        for row in self._sim_rows:
-            self.add_option(Option(present.choice_text(scn, row, deciding, detail=False), id=row.act.id))
+        self.add_options([Option(present.choice_text(scn, row, deciding, detail=False), id=row.act.id) for row in self._sim_rows])
         if self._sim_rows:
             # The screen describes the first option itself; an OptionHighlighted event
             # here would redo that and lay the screen out a second time.
@@ -42,14 +41,22 @@ class ChoiceDetail(Static):
     ChoiceDetail { height: 2; color: $text-muted; }
     """
 
+    _sim_text: str | None = None
+
     def describe(self, scn: Scenario, act_id: str | None, deciding: bool) -> None:
+        text = self._text(scn, act_id, deciding)
+        if text != self._sim_text:  # an update relays out the screen even when the text is the same
+            self._sim_text = text
+            self.update(text)
+
+    @staticmethod
+    def _text(scn: Scenario, act_id: str | None, deciding: bool) -> str:
         act = scn.by_id.get(act_id or "")
         if act is None:
-            self.update("")
-            return
+            return ""
         parts = [BASIS_HELP[act.basis]]
         if not deciding and act.rationale:
             parts.insert(0, f"Why this weight (the author's judgement): {act.rationale}")
         if act.demands:
             parts.append("Demands: " + "; ".join(d.text for d in act.demands))
-        self.update("\n".join(parts))
+        return "\n".join(parts)

@@ -24,11 +24,13 @@ class StancesTable(DataTable):
 
     def show(self, scn: Scenario, state: tuple) -> None:
         width = self.size.width or self.app.size.width
-        key = (id(scn), state, width)
+        columns, rows = present.stance_grid(scn, state)
+        # Most steps leave every stance as it was; a DataTable redraws all its cells on any
+        # change, so skip the rebuild unless what it would show differs.
+        key = (id(scn), columns, rows, width)
         if key == self._sim_last:
             return
         self._sim_last = key
-        columns, rows = present.stance_grid(scn, state)
         self._sim_actors = [a.id for a in scn.actors.values() if a.kind == "side"]
         self._sim_issues = [i.id for i in scn.issues.values() if i.key]
         issue_width = min(16, max((len(title) for title, _ in rows), default=8))

@@ -57,6 +57,8 @@ class MainScreen(Screen):
         yield Static(id="status")
         yield Footer()
 
+    _sim_status: str | None = None
+
     def on_mount(self) -> None:
         self.refresh_view()
         self.query_one(ChoiceList).focus()
@@ -76,7 +78,10 @@ class MainScreen(Screen):
         self._describe_highlighted()
         self.query_one(BranchTree).show(scn, session)
         facts = present.situation(scn, node.state)
-        self.query_one("#status", Static).update(" \u00b7 ".join(f"{label}: {value}" for label, value in facts))
+        status = " \u00b7 ".join(f"{label}: {value}" for label, value in facts)
+        if status != self._sim_status:  # an update relays out the screen even when the text is the same
+            self._sim_status = status
+            self.query_one("#status", Static).update(status)
 
     def on_resize(self) -> None:
         if getattr(self.app, "session", None) is not None:
