@@ -1,6 +1,7 @@
 """The headless commands never import Textual (they must start fast and run
 without a terminal); only `sim` / `sim play` do."""
 
+import json
 import subprocess
 import sys
 
@@ -27,3 +28,15 @@ def test_sim_run_does_not_import_textual(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "t.txt")], capture_output=True, text=True, check=True, cwd=str(__import__("pathlib").Path(__file__).resolve().parents[2]))
     assert out.stdout.strip() == "False"
+
+
+def test_the_ui_draws_its_first_frame_before_the_schema_is_imported():
+    """`sim` shows its first frame within 1.5x of a bare Textual app (bench/ui_startup.py)
+    only because the app module leaves pydantic, the format models and the engine to the
+    loading worker; this keeps a stray top-level import from undoing that."""
+    code = "import json, sys, sim.ui.app\nprint(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'sim'))))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = json.loads(out.stdout)
+    assert "pydantic" not in loaded
+    assert not [m for m in loaded if m.startswith(("sim.format", "sim.engine", "sim.analysis", "sim.expr"))], loaded
+    assert "sim.ui.app" in loaded
