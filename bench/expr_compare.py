@@ -70,51 +70,27 @@ ENUMS = {
 ACTS = ("us_put", "us_press", "us_sanction")
 
 
-class Namespace:
-    """Our compiler's view of the same names (what the scenario builder provides)."""
+def scenario_names():
+    """Our compiler's view of the same names, bound as the scenario builder binds them."""
+    from sim.expr.namespace import SlotTable
+    from sim.expr.types import BOOL, EnumType, IntType
 
-    def __init__(self):
-        from sim.expr.types import BOOL, EnumType, IntType, Slot
-
-        self.slots = [Slot(0, IntType(0, 10_000), "turn")]
-        add = lambda name, typ, kind="value": self.slots.append(Slot(len(self.slots), typ, name, kind)) or self.slots[-1]  # noqa: E731
-        self.vars = {"turn": self.slots[0]}
-        self.vars["ceasefire"] = add("ceasefire", EnumType("ceasefire", ENUMS["ceasefire"]))
-        self.vars["pressure"] = add("pressure", IntType(0, 3))
-        self.vars["talks"] = add("talks", EnumType("talks", ENUMS["talks"]))
-        self.vars["sanctions"] = add("sanctions", BOOL)
-        self.vars["escalation"] = add("escalation", IntType(0, 4))
-        self.stances = {(a, "truce"): add(f"{a}.truce", EnumType("issue truce", ENUMS["truce"])) for a in ("russia", "ukraine")}
-        self.hist = {}
-        for act in ACTS:
-            self.hist[(act, "count")] = add(f"count({act})", IntType(0, 10**9), "history")
-            self.hist[(act, "last")] = add(f"last({act})", IntType(0, 10**9), "history")
-
-    def variable(self, name):
-        return self.vars.get(name)
-
-    def variable_names(self):
-        return list(self.vars)
-
-    def stance(self, actor, issue):
-        return self.stances.get((actor, issue))
-
-    def stance_names(self):
-        return [f"{a}.{i}" for a, i in self.stances]
-
-    def act_names(self):
-        return list(ACTS)
-
-    def history(self, func, act):
-        from sim.expr.types import Slot
-
-        if act not in ACTS:
-            return None
-        base = self.hist[(act, "last" if func == "since" else "count")]
-        return Slot(base.index, base.type, f"{func}({act})", func)
+    ns = SlotTable()
+    ns.add_variable("ceasefire", EnumType("ceasefire", ENUMS["ceasefire"]))
+    ns.add_variable("pressure", IntType(0, 3))
+    ns.add_variable("talks", EnumType("talks", ENUMS["talks"]))
+    ns.add_variable("sanctions", BOOL)
+    ns.add_variable("escalation", IntType(0, 4))
+    for actor in ("russia", "ukraine"):
+        ns.add_stance(actor, "truce", EnumType("issue truce", ENUMS["truce"]))
+    ns.acts = list(ACTS)
+    for act in ACTS:  # every history slot up front, so random_states can fill them all
+        ns.history("count", act)
+        ns.history("since", act)
+    return ns
 
 
-def random_states(ns: Namespace, n: int, seed: int = 7) -> list[tuple]:
+def random_states(ns, n: int, seed: int = 7) -> list[tuple]:
     from sim.expr.types import NEVER
 
     rng = random.Random(seed)
@@ -129,7 +105,7 @@ def random_states(ns: Namespace, n: int, seed: int = 7) -> list[tuple]:
     return out
 
 
-def as_dict(ns: Namespace, s: tuple) -> dict:
+def as_dict(ns, s: tuple) -> dict:
     d = {"turn": s[0], "ceasefire": ENUMS["ceasefire"][s[1]], "pressure": s[2], "talks": ENUMS["talks"][s[3]], "sanctions": s[4], "escalation": s[5],
          "russia": {"truce": ENUMS["truce"][s[6]]}, "ukraine": {"truce": ENUMS["truce"][s[7]]}}
     for i, act in enumerate(ACTS):
@@ -149,7 +125,7 @@ class Obj:
 # --- engines ---------------------------------------------------------------------------------------
 
 
-def engines(ns: Namespace):
+def engines(ns):
     """name -> (compile(text) -> runnable, evaluate(runnable, ctx) -> bool, make_ctx(state) -> ctx, dialect index)."""
     import celpy
     import rule_engine
@@ -207,7 +183,7 @@ def _child(engine: str) -> None:
         raise TimeoutError("took longer than 10 s")
 
     signal.signal(signal.SIGALRM, alarm)
-    ns = Namespace()
+    ns = scenario_names()
     compile_, evaluate, make_ctx, dialect = engines(ns)[engine]
     ctx = make_ctx(random_states(ns, 1)[0])
     for row in ESCAPES:
@@ -279,7 +255,7 @@ def main(argv=None) -> dict:
     repeat = max(5, args.repeat)
     import rule_engine
 
-    ns = Namespace()
+    ns = scenario_names()
     states = random_states(ns, 50)
     eng = engines(ns)
     # all engines must agree with ours on every state

@@ -8,12 +8,12 @@ import pytest
 
 from sim.expr.compiler import (
     MAX_CHARS,
-    MAX_INT,
     ExprError,
     compile_condition,
     compile_effects,
 )
-from sim.expr.types import BOOL, NEVER, EnumType, IntType, Slot
+from sim.expr.namespace import SlotTable
+from sim.expr.types import BOOL, NEVER, EnumType, IntType
 
 CEASEFIRE = EnumType("ceasefire", ("proposed", "agreed", "collapsed"))
 TRUCE = EnumType("issue truce", ("accept", "conditional", "reject"))
@@ -22,54 +22,26 @@ TRUCE = EnumType("issue truce", ("accept", "conditional", "reject"))
 TURN, CEASEFIRE_I, PRESSURE, TALKS, TRUST, MOOD, RUSSIA_TRUCE, COUNT_PUT, LAST_PUT, ENVOY = range(10)
 
 
-class FakeNamespace:
-    """Names as the scenario builder would resolve them (see compiler.Namespace)."""
-
-    def __init__(self):
-        self.vars = {
-            "turn": Slot(TURN, IntType(0, 10_000), "turn"),
-            "ceasefire": Slot(CEASEFIRE_I, CEASEFIRE, "ceasefire"),
-            "pressure": Slot(PRESSURE, IntType(0, 3), "pressure"),
-            "talks_open": Slot(TALKS, BOOL, "talks_open"),
-            "trust": Slot(TRUST, IntType(-5, 5), "trust"),
-            "mood": Slot(MOOD, EnumType("mood", ("calm", "tense")), "mood"),
-            "envoy": Slot(ENVOY, EnumType("envoy", ("proposed", "agreed", "collapsed")), "envoy"),
-        }
-        self.stances = {("russia", "truce"): Slot(RUSSIA_TRUCE, TRUCE, "russia.truce")}
-        self.acts = ["us_put", "russia_reply", "russia_reply.yes"]
-        self.hist = {
-            ("us_put", "count"): Slot(COUNT_PUT, IntType(0, MAX_INT), "count(us_put)", "history"),
-            ("us_put", "last"): Slot(LAST_PUT, IntType(0, MAX_INT), "last(us_put)", "history"),
-        }
-
-    def variable(self, name):
-        return self.vars.get(name)
-
-    def variable_names(self):
-        return list(self.vars)
-
-    def stance(self, actor, issue):
-        return self.stances.get((actor, issue))
-
-    def stance_names(self):
-        return [f"{a}.{i}" for a, i in self.stances]
-
-    def history(self, func, act):
-        if act not in self.acts:
-            return None
-        store = "last" if func == "since" else "count"
-        if (act, store) not in self.hist:
-            self.hist[(act, store)] = Slot(100 + len(self.hist), IntType(0, MAX_INT), f"{store}({act})", "history")
-        base = self.hist[(act, store)]
-        return Slot(base.index, base.type, f"{func}({act})", func)
-
-    def act_names(self):
-        return self.acts
+def scenario_names() -> SlotTable:
+    """Names as the scenario builder would bind them, in the slot order above."""
+    ns = SlotTable()  # "turn" is slot 0
+    ns.add_variable("ceasefire", CEASEFIRE)
+    ns.add_variable("pressure", IntType(0, 3))
+    ns.add_variable("talks_open", BOOL)
+    ns.add_variable("trust", IntType(-5, 5))
+    ns.add_variable("mood", EnumType("mood", ("calm", "tense")))
+    ns.add_stance("russia", "truce", TRUCE)
+    ns.acts = ["us_put", "russia_reply", "russia_reply.yes"]
+    ns.history("count", "us_put")  # count(us_put), then last(us_put), as conditions would ask
+    ns.history("since", "us_put")
+    ns.add_variable("envoy", EnumType("envoy", ("proposed", "agreed", "collapsed")))
+    assert [s.index for s in ns.slots] == list(range(ENVOY + 1)) and ns.vars["envoy"].index == ENVOY
+    return ns
 
 
 @pytest.fixture
 def ns():
-    return FakeNamespace()
+    return scenario_names()
 
 
 def state(**over) -> tuple:

@@ -15,8 +15,9 @@ from sim.diagnostics import WARNING, Diagnostic, InputError, did_you_mean
 from sim.engine import core
 from sim.engine import model as e
 from sim.expr import batch
-from sim.expr.compiler import MAX_INT, Compiled, ExprError, compile_condition, compile_effects
-from sim.expr.types import BOOL, NEVER, EnumType, IntType, Slot
+from sim.expr.compiler import Compiled, ExprError, compile_condition, compile_effects
+from sim.expr.namespace import SlotTable
+from sim.expr.types import BOOL, NEVER, EnumType, IntType
 from sim.format import models as m
 from sim.format.grounding import Library, SourceText
 from sim.format.load import Origin, Spec, locate
@@ -29,52 +30,12 @@ def build(spec: Spec, library: Library | None = None) -> tuple[e.Scenario | None
     return (None if errors else scenario), builder.diags
 
 
-class _Namespace:
-    """Names visible to conditions: variables, stances, and the history of acts."""
-
-    def __init__(self):
-        self.slots: list[Slot] = [Slot(0, IntType(0, 10_000), "turn")]
-        self.vars: dict[str, Slot] = {"turn": self.slots[0]}
-        self.stances: dict[tuple[str, str], Slot] = {}
-        self.acts: list[str] = []
-        self.hist: dict[tuple[str, str], Slot] = {}  # (act, "count"|"last") -> slot
-
-    def add(self, name: str, typ, kind: str = "value") -> Slot:
-        slot = Slot(len(self.slots), typ, name, kind)
-        self.slots.append(slot)
-        return slot
-
-    def variable(self, name):
-        return self.vars.get(name)
-
-    def variable_names(self):
-        return list(self.vars)
-
-    def stance(self, actor, issue):
-        return self.stances.get((actor, issue))
-
-    def stance_names(self):
-        return [f"{a}.{i}" for a, i in self.stances]
-
-    def act_names(self):
-        return self.acts
-
-    def history(self, func, act):
-        if act not in self.acts:
-            return None
-        store = "last" if func == "since" else "count"
-        if (act, store) not in self.hist:
-            self.hist[(act, store)] = self.add(f"{store}({act})", IntType(0, MAX_INT), "history")
-        base = self.hist[(act, store)]
-        return Slot(base.index, base.type, f"{func}({act})", func)
-
-
 class _Builder:
     def __init__(self, spec: Spec, library: Library):
         self.spec = spec
         self.lib = library
         self.diags: list[Diagnostic] = []
-        self.ns = _Namespace()
+        self.ns = SlotTable()
         s = spec.sections
         self.sources: dict[str, m.Source] = s["sources"]  # type: ignore[assignment]
         self.actors: dict[str, m.Actor] = s["actors"]  # type: ignore[assignment]
@@ -298,8 +259,7 @@ class _Builder:
                 typ = IntType(var.min, var.max)
             else:
                 typ = BOOL
-            slot = self.ns.add(name, typ)
-            self.ns.vars[name] = slot
+            slot = self.ns.add_variable(name, typ)
             describe = dict(getattr(var, "describe", {}))
             out.append(e.VarInfo(name, slot, var.label or name.replace("_", " "), describe, var.show))
         return tuple(out)
@@ -324,8 +284,7 @@ class _Builder:
                     continue
                 if stance.position not in info.options:
                     self.err("stance", key, "position", msg=f"'{stance.position}' is not an option of issue '{issue}'{did_you_mean(stance.position, info.options)}")
-                slot = self.ns.add(key, EnumType(f"issue {issue}", tuple(info.options)))
-                self.ns.stances[(actor, issue)] = slot
+                self.ns.add_stance(actor, issue, EnumType(f"issue {issue}", tuple(info.options)))
                 found.append((actor, issue, stance))
         return found
 
@@ -507,7 +466,7 @@ class _Builder:
                 self.meta_err_at(("start", name), f"{value!r} is not a valid value of {name}: it takes {typ.describe()}")
 
 
-def _relevant_slots(scn: e.Scenario, ns: _Namespace) -> tuple[int, ...]:
+def _relevant_slots(scn: e.Scenario, ns: SlotTable) -> tuple[int, ...]:
     """Slots a condition can see, closed under "an effect writing a seen slot reads these"."""
     seen: set[int] = set()
     compiled = [a.when for a in scn.acts] + [r.when for r in scn.rules] + [x.when for x in scn.endings]
@@ -551,7 +510,7 @@ def _group_scopes(variables) -> list[tuple]:
     return list(groups.values())
 
 
-def _index_moves(moves: list[e.Act], ns: _Namespace):
+def _index_moves(moves: list[e.Act], ns: SlotTable):
     """Group moves by a pinned variable so offered() looks only where a move can apply.
 
     Each group becomes one generated function testing its moves in declared order, so
