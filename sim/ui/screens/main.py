@@ -27,7 +27,7 @@ class MainScreen(Screen):
         Binding("w", "app.why", "Why"),
         Binding("s", "app.sources", "Sources"),
         Binding("a", "app.actors", "Sides"),
-        Binding("t", "focus_tree", "Tree"),
+        Binding("t", "focus_tree", "Tree", show=False),
         Binding("m", "app.mark", "Mark", show=False),
         Binding("c", "app.compare", "Compare", show=False),
         Binding("x", "app.explore", "Explore", show=False),
@@ -52,10 +52,11 @@ class MainScreen(Screen):
                 yield ChoiceDetail(id="detail")
             tree = BranchTree(id="tree")
             tree.border_title = "Branches"
-            tree.border_subtitle = "\u25cb not taken yet"
+            tree.border_subtitle = "t: browse \u00b7 \u25cb not taken yet"
             yield tree
         yield Static(id="status")
-        yield Footer()
+        # compact, and without the palette hint, so Help, Save and Quit fit in 80 columns (Ctrl+P is in Help)
+        yield Footer(compact=True, show_command_palette=False)
 
     _sim_status: str | None = None
 
