@@ -20,6 +20,17 @@ BASIS_HELP = {
     "illustrative": "illustrative: the scenario author's extrapolation, not in the articles",
 }
 
+# How an ending's judgement reads after a side's name. Modal ("would ...") because the
+# endings are hypothetical, and because it agrees with "Russia" and "European allies" alike.
+VIEW_PHRASES = {
+    "welcomes": "would welcome it",
+    "accepts": "would accept it",
+    "mixed": "would have mixed views of it",
+    "opposes": "would oppose it",
+    "rejects": "would reject it",
+    "no_record": "would have no position on record",
+}
+
 MOVE = "move"
 REACTION = "reaction"
 EVENT = "event"

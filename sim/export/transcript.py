@@ -10,15 +10,11 @@ from __future__ import annotations
 import json
 import textwrap
 
-from sim.engine.model import BASIS_HELP, QuoteRef, Scenario
+from sim.engine.model import BASIS_HELP, VIEW_PHRASES, QuoteRef, Scenario
 from sim.engine.session import Session, Step
 from sim.engine.trace import Fired
 
 FORMATS = ("text", "markdown", "json")
-_VIEW_WORDS = {
-    "welcomes": "welcomes", "accepts": "accepts", "mixed": "has mixed views of", "opposes": "opposes",
-    "rejects": "rejects", "no_record": "has no recorded position on",
-}  # fmt: skip
 
 
 def render(session: Session, fmt: str = "text", step_id: int | None = None) -> str:
@@ -124,7 +120,7 @@ def _ending_text(scn: Scenario, last: Step, wrap) -> list[str]:
     if ending.judgements:
         out.append("  How each side would judge it, by its stated positions:")
         for actor, j in ending.judgements.items():
-            out.extend(wrap.wrap(f"{scn.actor_name(actor)} {_VIEW_WORDS[j.view]} it: {j.reason}"))
+            out.extend(wrap.wrap(f"{scn.actor_name(actor)} {VIEW_PHRASES[j.view]}: {j.reason}"))
     return out
 
 
@@ -167,7 +163,7 @@ def _markdown(session: Session, step_id: int | None) -> str:
         if ending.judgements:
             out += ["| Side | View | Why, by its stated positions |", "|---|---|---|"]
             for actor, j in ending.judgements.items():
-                out.append(f"| {scn.actor_name(actor)} | {j.view} | {j.reason} |")
+                out.append(f"| {scn.actor_name(actor)} | {VIEW_PHRASES[j.view]} | {j.reason} |")
             out.append("")
     else:
         out += [f"*Not ended: stopped at turn {node.turn}.*", ""]

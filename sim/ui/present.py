@@ -15,10 +15,6 @@ from sim.engine.model import BASIS_HELP, Act, QuoteRef, Scenario, StanceInfo
 from sim.engine.session import Session, Step
 from sim.engine.trace import Fired
 
-VIEW_WORDS = {
-    "welcomes": "welcomes", "accepts": "accepts", "mixed": "is mixed on", "opposes": "opposes",
-    "rejects": "rejects", "no_record": "has no recorded position on",
-}  # fmt: skip
 WEIGHTS_NOTE = "Weights are the author's illustrative judgement, not a forecast."
 QUAD = {  # PLOVER's four quad categories, for colour: cooperation or conflict, verbal or material
     **dict.fromkeys(("AGREE", "CONSULT", "SUPPORT", "CONCEDE"), "verbal cooperation"),

@@ -9,7 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from sim.engine.model import EndingInfo, Scenario
+from sim.engine.model import VIEW_PHRASES, EndingInfo, Scenario
 from sim.ui import present
 
 
@@ -55,7 +55,7 @@ def describe(scn: Scenario, ending: EndingInfo) -> Text:
         out.append("\nHow each side would judge it, by its stated positions\n", style="bold underline")
         stances = {f"{s.actor}.{s.issue}": s for s in scn.stances}
         for actor, j in ending.judgements.items():
-            out.append(f"  {scn.actor_name(actor)} {present.VIEW_WORDS[j.view]} it. ", style="bold")
+            out.append(f"  {scn.actor_name(actor)} {VIEW_PHRASES[j.view]}. ", style="bold")
             out.append(j.reason + "\n")
             for cite in j.cites:
                 st = stances.get(cite)
