@@ -101,6 +101,9 @@ def test_run_markdown(repo, capsys):
     assert code == 0
     assert out.startswith("# Strikes during talks\n")
     assert "## Turn 1" in out and "## Ending: " in out and "## Sources" in out
+    # every disagreement between the articles, each version under its own source
+    disagree = out.split("## Where the sources disagree", 1)[1]
+    assert "former President" in disagree and disagree.count("\n  - ") >= 10
     assert "(`seeds/001_f8c8b4c03e9e3410.txt`)" in out
     assert "*Basis: " in out
     assert str(REPO) not in out and "/tmp/" not in out

@@ -171,6 +171,12 @@ def _markdown(session: Session, step_id: int | None) -> str:
     for src in scn.sources.values():
         head = f" \u2014 \u201c{src.headline}\u201d" if src.headline else ""
         out.append(f"- **{src.label}**{head} (`seeds/{src.file.name}`)")
+    if scn.disputes:
+        out += ["", "## Where the sources disagree", ""]
+        for dispute in scn.disputes:
+            out.append(f"- **{dispute.topic}**")
+            for v in dispute.versions:
+                out.append(f"  - {v.summary} \u201c{v.text}\u201d \u2014 {scn.sources[v.source].label}")
     return "\n".join(out).rstrip() + "\n"
 
 
