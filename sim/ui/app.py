@@ -320,6 +320,8 @@ class SimApp(App):
         if self._ensure():
             from sim.ui.screens.compare import CompareScreen
 
+            if self.mark is None:
+                self.notify("No step is marked (m marks one), so this compares with the start.", timeout=5)
             first = self.mark if self.mark is not None else 0
             self.push_screen(CompareScreen(first, self.session.current))
 
@@ -376,7 +378,10 @@ class SimApp(App):
             return False
         self.saved_as = path
         self._saved_signature = self._signature()
-        self.notify(f"Saved to {path}. Replay it with: sim run {self.scenario.path} --script {path}", timeout=6)
+        self.notify(
+            f"Saved to {path}. Reopen it here with Ctrl+O, or later with: sim play {self.scenario.id} --load {path}",
+            timeout=6,
+        )
         return True
 
     def action_open(self) -> None:
@@ -385,10 +390,34 @@ class SimApp(App):
         from sim.ui.screens.dialogs import Dialog
 
         def chosen(name: str | None) -> None:
-            if name:
+            if name and self.unsaved:
+                self._confirm_replace(Path(name))
+            elif name:
                 self.open_file(Path(name))
 
         self.push_screen(Dialog("Open a saved session:", str(self.saved_as or f"session-{self.scenario.id}.yaml")), chosen)
+
+    def _confirm_replace(self, path: Path) -> None:
+        """Opening replaces the session (and, with it, the autosave): ask before losing steps."""
+        from sim.ui.screens.dialogs import Ask, Dialog
+
+        def answer(value: str | None) -> None:
+            if value == "open":
+                self.open_file(path)
+            elif value == "save":
+                def saved(name: str | None) -> None:
+                    if name and self.save_to(Path(name)):
+                        self.open_file(path)
+
+                self.push_screen(Dialog("Save the session to:", str(self.saved_as or f"session-{self.scenario.id}.yaml")), saved)
+
+        self.push_screen(
+            Ask(
+                f"Opening {path} replaces this session, which has steps you have not saved. Open it?",
+                [("s", "Save this one first", "save"), ("o", "Open without saving", "open"), ("escape", "Cancel", "cancel")],
+            ),
+            answer,
+        )
 
     def open_file(self, path: Path) -> bool:
         try:
@@ -443,11 +472,11 @@ class SimApp(App):
             yield SystemCommand("The sides", "Briefings, red lines, stances and how they changed", self.action_actors)
             yield SystemCommand("Mark this step", "Remember this step to compare with another", self.action_mark)
             yield SystemCommand("Compare with the marked step", "What differs between the two states", self.action_compare)
-            yield SystemCommand("Explore every branch from here", "The odds of each ending under the author's weights", self.action_explore)
+            yield SystemCommand("Explore every branch from here", "How the paths to each ending add up under the author's weights (not a forecast)", self.action_explore)
             yield SystemCommand("Export transcript", "This path as Markdown, with quotes and prompts", self.action_export)
             yield SystemCommand("Save session", "Every explored branch, as a replayable script", self.action_save)
             yield SystemCommand("Open session", "Load a saved session", self.action_open)
-            yield SystemCommand("Projector theme", "High contrast, for a projected screen", lambda: setattr(self, "theme", "projector"))
+            yield SystemCommand("Projector theme (high contrast)", "Large contrast for a projected screen or low vision", lambda: setattr(self, "theme", "projector"))
         yield SystemCommand("Help", "Keys and what the simulator is (and is not)", self.action_help)
         yield from super().get_system_commands(screen)
 

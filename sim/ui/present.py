@@ -92,6 +92,18 @@ def stance_text(cell: StanceCell, width: int = 40) -> Text:
 # --- situation --------------------------------------------------------------------------------
 
 
+def readable(scn: Scenario, name: str, value: str) -> tuple[str, str]:
+    """A state slot's name and value as a reader sees them: the variable's label and its
+    described value, or the side and issue title of a stance, instead of internal ids."""
+    for var in scn.variables:
+        if var.name == name:
+            return var.label, var.describe.get(value, humanize(value))
+    actor, _, issue = name.partition(".")
+    if actor in scn.actors and issue in scn.issues:
+        return f"{scn.actors[actor].short}: {scn.issues[issue].title}", humanize(value)
+    return humanize(name), humanize(value)
+
+
 def situation(scn: Scenario, state: tuple) -> list[tuple[str, str]]:
     """(label, phrase) for each shown variable in scope."""
     return [(v.label, v.phrase(state)) for v in scn.variables if v.show and v.relevant(state)]
@@ -214,7 +226,8 @@ def story(scn: Scenario, session: Session, step_id: int | None = None, detail_la
                         out.append_text(quote_text(scn, q))
                         out.append("\n")
                     for name, before, after in f.changes:
-                        out.append(f"    {name}: {before} \u2192 {after}\n", style="dim")
+                        label, before = readable(scn, name, before)
+                        out.append(f"    {label}: {before} \u2192 {readable(scn, name, after)[1]}\n", style="dim")
             elif f.kind in ("ending", "horizon"):
                 out.append(f"\nEnding: {f.label}\n", style="bold reverse")
             elif f.kind == "chain":
@@ -267,13 +280,14 @@ def untaken_label(scn: Scenario, option: Option, deciding: bool) -> Text:
 
 
 def differences(scn: Scenario, a: tuple, b: tuple) -> list[tuple[str, str, str]]:
-    """(name, value in a, value in b) for every shown variable or stance that differs."""
+    """(label, value in a, value in b) for every variable or stance that differs, turn included."""
     out = []
     for slot in scn.slots:
         if slot.kind != "value":
             continue
         if a[slot.index] != b[slot.index]:
-            out.append((slot.name, slot.show(a), slot.show(b)))
+            label, left = readable(scn, slot.name, slot.show(a))
+            out.append((label, left, readable(scn, slot.name, slot.show(b))[1]))
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, OptionList, Static, Tree
 
 from sim.analysis.explore import paths_to_endings
@@ -244,7 +245,20 @@ async def test_mark_and_compare(whole_arc):
         table = app.screen.query_one(DataTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         names = [str(r[0]) for r in rows]
-        assert "ceasefire" in names and "russia.ceasefire" in names
+        # readable labels (the variable's label, side and issue title), each row once
+        assert "30-day ceasefire" in names and "Russia: 30-day ceasefire" in names
+        assert len(names) == len(set(names)) and not any("_" in str(cell) for r in rows for cell in r)
+
+
+async def test_compare_without_a_mark_says_it_compares_with_the_start(whole_arc):
+    app = SimApp(scenario=whole_arc, autosave=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.choose("us_call_putin")
+        app.choose("russia_answers_call.accepts")
+        await pilot.press("c")
+        assert isinstance(app.screen, CompareScreen) and app.screen.first == 0
+        assert any("No step is marked" in n.message for n in app._notifications)
+        assert "first 0" not in str(app.screen.query_one(Static).render())
 
 
 async def test_explore_runs_in_a_worker_and_shows_the_odds(strikes):
@@ -296,6 +310,27 @@ async def test_save_open_and_a_broken_file_changes_nothing(whole_arc, tmp_path):
         assert app.open_file(tmp_path / "class.yaml")
         assert app.session.choices() == ["us_call_putin", "russia_answers_call.accepts"]
         assert len(app.session.children(1)) == 2
+
+
+async def test_open_asks_before_replacing_unsaved_work(whole_arc, tmp_path):
+    app = SimApp(scenario=whole_arc, autosave=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.choose("us_call_putin")
+        assert app.save_to(tmp_path / "saved.yaml")
+        app.choose("russia_answers_call.yes_but")  # a step not in the file
+        await pilot.press("ctrl+o")
+        app.screen.query_one(Input).value = str(tmp_path / "saved.yaml")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Ask)
+        await pilot.press("escape")  # cancel: the unsaved step is still there
+        await pilot.pause()
+        assert app.session.choices() == ["us_call_putin", "russia_answers_call.yes_but"]
+        await pilot.press("ctrl+o")
+        app.screen.query_one(Input).value = str(tmp_path / "saved.yaml")
+        await pilot.press("enter", "o")  # open without saving
+        await pilot.pause()
+        assert app.session.choices() == ["us_call_putin"]
 
 
 async def test_quit_asks_only_when_there_is_unsaved_work(whole_arc, tmp_path):
@@ -354,11 +389,16 @@ async def test_help_screen_and_command_palette_entries(whole_arc):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
+        scroller = app.screen.query_one(VerticalScroll)
+        assert scroller.max_scroll_y > 0  # the help is longer than the screen...
+        await pilot.press("end")
+        await pilot.pause()
+        assert scroller.scroll_y == scroller.max_scroll_y  # ...and the keyboard reaches its end
         await pilot.press("escape")
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for wanted in ("Roll for a branch", "Go back one step", "Why did this happen?", "Sources", "Save session", "Export transcript", "Projector theme", "Theme"):
+        for wanted in ("Roll for a branch", "Go back one step", "Why did this happen?", "Sources", "Save session", "Export transcript", "Projector theme (high contrast)", "Theme"):
             assert wanted in titles
-        next(c for c in app.get_system_commands(app.screen) if c.title == "Projector theme").callback()
+        next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Projector theme")).callback()
         assert app.theme == "projector"
 
 

@@ -35,19 +35,26 @@ class CompareScreen(ModalScreen):
             while shared < min(len(path_a), len(path_b)) and path_a[shared] == path_b[shared]:
                 shared += 1
             info = Text()
-            info.append(f"The paths share their first {shared} choice{'s' if shared != 1 else ''}.\n")
+            if shared:
+                info.append(f"The paths share their first {shared} choice{'s' if shared != 1 else ''}.\n")
+            else:
+                info.append("The paths part at the very first choice.\n" if path_a and path_b else "")
             for label, rest in (("Marked", path_a[shared:]), ("Current", path_b[shared:])):
                 names = [scn.by_id[c].label for c in rest]
                 info.append(f"{label} then: ", style="bold")
                 info.append((" \u2192 ".join(names) or "(nothing more)") + "\n")
             yield Static(info)
             table = DataTable(zebra_stripes=True, cursor_type="row")
-            table.add_columns("What", f"Step {a.id} (marked)", f"Step {b.id} (current)")
-            diffs = present.differences(scn, a.node.state, b.node.state)
-            if a.node.turn != b.node.turn:
-                diffs.insert(0, ("turn", str(a.node.turn), str(b.node.turn)))
+            diffs = present.differences(scn, a.node.state, b.node.state)  # the turn is a variable too
+            # Fixed widths that fit the screen, rows as tall as their wrapped text: described
+            # values are sentences, and a third column off-screen would hide the comparison.
+            label_width = min(24, max([len("What"), *(len(d[0]) for d in diffs)]))
+            value_width = max(10, (self.app.size.width * 96 // 100 - label_width - 2 * 3 - 3) // 2)
+            table.add_column("What", width=label_width)
+            table.add_column(f"Step {a.id} (marked)", width=value_width)
+            table.add_column(f"Step {b.id} (current)", width=value_width)
             for name, left, right in diffs:
-                table.add_row(name, left, right)
+                table.add_row(*(Text(cell) for cell in (name, left, right)), height=None)
             if not diffs:
                 table.add_row("(no difference)", "", "")
             yield table

@@ -71,10 +71,14 @@ class ExploreScreen(ModalScreen):
             status.append(" (stopped early: the rest counts as still running)", style="yellow")
         self.query_one("#explore-status", Static).update(status)
         table = self.query_one("#odds", DataTable)
-        table.add_columns("Ending", "Share of paths, by the author's weights")
+        table.add_columns("Ending", "Share of paths")
+        # Bars scaled so that 100% fills the column the table has room for: a fixed length
+        # would be cut off on a small terminal, and two different shares would look equal.
+        title_width = max(len(e.title) for e in scn.endings)
+        room = max(4, table.size.width - title_width - 4 - 9 - 1)  # cell padding, "100.0%  ", scrollbar
         for ending in sorted(scn.endings, key=lambda e: -result.endings[e.id]):
             share = result.endings[ending.id]
-            table.add_row(ending.title, f"{share * 100:5.1f}%  " + "\u2588" * round(share * 30))
+            table.add_row(ending.title, f"{share * 100:5.1f}%  " + "\u2588" * round(share * room))
         if result.open:
             table.add_row("(still running at the horizon)", f"{result.open * 100:5.1f}%")
         if result.dead:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Markdown
 
@@ -28,7 +28,7 @@ repeated).
 | s | sources: the articles, quotes highlighted, and where they disagree |
 | a | the sides: briefings, red lines, stances and how they changed |
 | m, then c | mark a step, then compare it with where you are |
-| x | explore every branch from here: the odds of each ending |
+| x | explore every branch from here: each ending's share of the paths, by the author's weights |
 | e | export this path as a Markdown transcript |
 | Ctrl+S, Ctrl+O | save or open a session |
 | Ctrl+P | command palette: every action, and themes (try *projector*) |
@@ -53,15 +53,19 @@ class HelpScreen(ModalScreen):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > Vertical { width: 96%; height: 94%; border: thick $primary; background: $surface; }
-    HelpScreen Markdown { height: 1fr; overflow-y: auto; }
+    HelpScreen VerticalScroll { height: 1fr; }
     """
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "Help"
-            yield Markdown(HELP)
+            with VerticalScroll():  # focused, so arrows, PageDown, Home and End scroll it
+                yield Markdown(HELP)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
 
     def action_close(self) -> None:
         self.dismiss()
