@@ -228,6 +228,14 @@ async def test_an_ending_opens_its_screen_with_judgements_and_prompts(ceasefire)
         body = text_of(app.screen.query_one(Static))
         assert "How each side would judge it" in body and "To discuss" in body
         assert "not a forecast" in body
+        await pilot.press("escape")  # close it: the choices say what to do next
+        await pilot.pause()
+        hint = app.screen.query_one(ChoiceList).get_option_at_index(0)
+        assert hint.disabled and "b goes back" in str(hint.prompt)
+        app.back()
+        app.choose(path[-1])  # the ending again: its screen opens again
+        await pilot.pause()
+        assert isinstance(app.screen, EndingScreen)
         await pilot.press("b")  # back a step from the ending
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)

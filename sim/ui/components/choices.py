@@ -22,6 +22,8 @@ class ChoiceList(OptionList):
         self._sim_rows = present.choices(session)
         deciding = node.deciding
         self.add_options([Option(present.choice_text(scn, row, deciding, detail=False), id=row.act.id) for row in self._sim_rows])
+        if node.over:
+            self.add_option(Option("The scenario has ended on this path. b goes back a step to try another branch; t browses the tree.", disabled=True))
         if self._sim_rows:
             # The screen describes the first option itself; an OptionHighlighted event
             # here would redo that and lay the screen out a second time.

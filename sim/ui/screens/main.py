@@ -75,7 +75,7 @@ class MainScreen(Screen):
         choices = self.query_one(ChoiceList)
         choices.show(scn, session)
         choices.border_title = present.choice_heading(scn, node)
-        choices.border_subtitle = "" if node.deciding or node.over else f"r rolls (seed {session.seed}) · {present.WEIGHTS_NOTE}"
+        choices.border_subtitle = "" if node.deciding or node.over else f"r rolls (seed {session.seed}) \u00b7 not a forecast"
         self._describe_highlighted()
         self.query_one(BranchTree).show(scn, session)
         facts = present.situation(scn, node.state)

@@ -66,6 +66,11 @@ class SourcesScreen(Screen):
         self.show(target)
         listing.focus()
 
+    def on_resize(self, event) -> None:
+        # Side by side needs room: below ~110 columns the versions of a disagreement stack
+        # and the article list narrows (sources.tcss), so no column breaks words apart.
+        self.set_class(event.size.width < 110, "-narrow")
+
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id:
             self.show(event.option.id)
