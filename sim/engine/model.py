@@ -179,6 +179,7 @@ class Judgement:
     view: str
     reason: str
     cites: tuple[str, ...]
+    quotes: tuple[QuoteRef, ...] = ()  # backing the reason; else the cited stances' quotes speak
 
 
 @dataclass(slots=True, eq=False)

@@ -400,7 +400,8 @@ class _Builder:
                     a, _, issue = cite.partition(".")
                     if (a, issue) not in self.ns.stances:
                         self.err("endings", eid, "judgements", actor, "cites", i, msg=f"unknown stance '{cite}'{did_you_mean(cite, self.ns.stance_names())}")
-                judgements[actor] = e.Judgement(j.view, j.reason, tuple(j.cites))
+                quotes = self.quotes(j.quotes, "endings", eid, "judgements", actor, "quotes")
+                judgements[actor] = e.Judgement(j.view, j.reason, tuple(j.cites), quotes)
             quotes = self.quotes(end.quotes, "endings", eid, "quotes")
             out.append(e.EndingInfo(len(out), eid, end.title, end.text, when, judgements, tuple(end.prompts), quotes))
         return tuple(out)

@@ -235,6 +235,8 @@ class Judgement(Model):
     "How this side would judge the ending, in terms of its stated positions."
     cites: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]] = []
     "Stances (actor.issue) whose quotes back the judgement."
+    quotes: list[Quote] = []
+    "Passages that back the reason itself; when given, they are shown instead of the cited stances' first quotes."
 
 
 class Ending(Model):

@@ -242,6 +242,22 @@ async def test_an_ending_opens_its_screen_with_judgements_and_prompts(ceasefire)
         assert not app.session.node.over
 
 
+async def test_an_ending_backs_each_judgement_with_its_own_quotes(whole_arc):
+    """Kyiv's judgement of the escalation is about Russia stalling: the screen quotes that,
+    not the first quote of a stance it cites ("which Kyiv has already accepted")."""
+    path = paths_to_endings(whole_arc)["escalation"]
+    app = SimApp(scenario=whole_arc, autosave=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for choice in path:
+            app.choose(choice)
+        await pilot.pause()
+        assert isinstance(app.screen, EndingScreen)
+        body = text_of(app.screen.query_one(Static))
+        ukraine = body.split("Ukraine would reject it.", 1)[1].split("Russia would", 1)[0]
+        assert "Russia does not want peace" in ukraine and "new sanctions packages" in ukraine
+        assert "already accepted" not in ukraine
+
+
 async def test_mark_and_compare(whole_arc):
     app = SimApp(scenario=whole_arc, autosave=False)
     async with app.run_test(size=SIZE) as pilot:

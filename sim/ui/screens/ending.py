@@ -57,12 +57,12 @@ def describe(scn: Scenario, ending: EndingInfo) -> Text:
         for actor, j in ending.judgements.items():
             out.append(f"  {scn.actor_name(actor)} {VIEW_PHRASES[j.view]}. ", style="bold")
             out.append(j.reason + "\n")
-            for cite in j.cites:
-                st = stances.get(cite)
-                if st is not None and st.quotes:
-                    out.append("    ")
-                    out.append_text(present.quote_text(scn, st.quotes[0]))
-                    out.append("\n")
+            # The judgement's own quotes back its reason; without them, each cited stance's first.
+            backing = j.quotes or [st.quotes[0] for st in map(stances.get, j.cites) if st is not None and st.quotes]
+            for quote in backing:
+                out.append("    ")
+                out.append_text(present.quote_text(scn, quote))
+                out.append("\n")
     if ending.prompts:
         out.append("\nTo discuss\n", style="bold underline")
         for prompt in ending.prompts:
