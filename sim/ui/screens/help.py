@@ -23,7 +23,7 @@ repeated).
 | 1-9, Enter | choose a move or a branch |
 | r | roll for a branch (seeded) |
 | b, Backspace | go back one step |
-| t | the branch tree: Enter on a step goes there; Enter on a dim branch takes it |
+| t | the branch tree: Enter on a step goes there; Enter on a dim branch takes it. In the tree, ● is where you are, ○ a branch not taken yet, ⚄ a rolled branch, ■ an ending |
 | w | why: the rules that fired, the values they saw, the quotes |
 | s | sources: the articles, quotes highlighted, and where they disagree |
 | a | the sides: briefings, red lines, stances and how they changed |
