@@ -13,7 +13,7 @@ from sim.ui.messages import ChoicePicked
 
 class ChoiceList(OptionList):
     DEFAULT_CSS = """
-    ChoiceList { height: 1fr; }
+    ChoiceList { height: auto; }
     """
 
     def show(self, scn: Scenario, session: Session) -> None:
