@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Input, OptionList, Static, Tree
+from textual.widgets import DataTable, Input, OptionList, Static, TabbedContent, Tree
 
 from sim.analysis.explore import paths_to_endings
 from sim.ui import present, storage
@@ -186,8 +186,22 @@ async def test_sources_screen_shows_every_article_and_the_disagreements(whole_ar
         await pilot.pause()
         versions = [text_of(w) for w in app.screen.query(".version")]
         assert any("at least eight" in v for v in versions) and any("at least 12" in v for v in versions)
+        # the list keeps the focus, yet PageDown pages the text beside it
+        article = app.screen.query_one("#article")
+        assert app.focused is listing and article.max_scroll_y > 0 and article.scroll_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert article.scroll_y > 0
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
+        await pilot.press("a")  # the same in a side's briefing, where the tabs have the focus
+        await pilot.pause()
+        pane = app.screen.query_one(TabbedContent)
+        body = pane.get_pane(pane.active).query_one(VerticalScroll)
+        assert body.max_scroll_y > 0 and body.scroll_y == 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert body.scroll_y > 0
 
 
 async def test_actor_briefing_from_key_and_from_a_stance_cell(whole_arc):

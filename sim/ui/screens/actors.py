@@ -16,7 +16,13 @@ from sim.ui import present
 
 
 class ActorsScreen(Screen):
-    BINDINGS = [Binding("escape,q", "close", "Close"), Binding("s", "app.sources", "Sources")]
+    BINDINGS = [
+        Binding("escape,q", "close", "Close"),
+        Binding("s", "app.sources", "Sources"),
+        # The tabs have the focus; these page the side's briefing, as a reader expects.
+        Binding("pagedown,space", "page(1)", "Page", show=False, priority=True),
+        Binding("pageup", "page(-1)", "Page up", show=False, priority=True),
+    ]
     DEFAULT_CSS = """
     ActorsScreen VerticalScroll { padding: 0 1; }
     """
@@ -39,6 +45,12 @@ class ActorsScreen(Screen):
     def on_mount(self) -> None:
         self.title = "The sides"
         self.sub_title = "in the articles' words; summaries are the scenario author's"
+
+    def action_page(self, direction: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        if tabs.active:
+            body = tabs.get_pane(tabs.active).query_one(VerticalScroll)
+            body.scroll_page_down(animate=False) if direction > 0 else body.scroll_page_up(animate=False)
 
     def action_close(self) -> None:
         self.dismiss()

@@ -36,7 +36,13 @@ def cited_spans(scn: Scenario) -> dict[str, list[tuple[int, int]]]:
 
 class SourcesScreen(Screen):
     CSS_PATH = "sources.tcss"
-    BINDINGS = [Binding("escape,q", "close", "Close"), Binding("d", "disputes", "Disagreements")]
+    BINDINGS = [
+        Binding("escape,q", "close", "Close"),
+        Binding("d", "disputes", "Disagreements"),
+        # The article list has the focus; these page the article itself, as a reader expects.
+        Binding("pagedown,space", "page(1)", "Page", show=False, priority=True),
+        Binding("pageup", "page(-1)", "Page up", show=False, priority=True),
+    ]
 
     def __init__(self, quote: QuoteRef | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -65,6 +71,10 @@ class SourcesScreen(Screen):
         listing.highlighted = listing.get_option_index(target)
         self.show(target)
         listing.focus()
+
+    def action_page(self, direction: int) -> None:
+        body = self.query_one("#article", VerticalScroll)
+        body.scroll_page_down(animate=False) if direction > 0 else body.scroll_page_up(animate=False)
 
     def on_resize(self, event) -> None:
         # Side by side needs room: below ~110 columns the versions of a disagreement stack
