@@ -397,19 +397,25 @@ class SimApp(App):
 
         self.push_screen(Dialog("Open a saved session:", str(self.saved_as or f"session-{self.scenario.id}.yaml")), chosen)
 
+    def _save_then(self, then) -> None:
+        """Ask where to save; once saved, carry on with ``then`` (a cancelled or failed save stops)."""
+        from sim.ui.screens.dialogs import Dialog
+
+        def saved(name: str | None) -> None:
+            if name and self.save_to(Path(name)):
+                then()
+
+        self.push_screen(Dialog("Save the session to:", str(self.saved_as or f"session-{self.scenario.id}.yaml")), saved)
+
     def _confirm_replace(self, path: Path) -> None:
         """Opening replaces the session (and, with it, the autosave): ask before losing steps."""
-        from sim.ui.screens.dialogs import Ask, Dialog
+        from sim.ui.screens.dialogs import Ask
 
         def answer(value: str | None) -> None:
             if value == "open":
                 self.open_file(path)
             elif value == "save":
-                def saved(name: str | None) -> None:
-                    if name and self.save_to(Path(name)):
-                        self.open_file(path)
-
-                self.push_screen(Dialog("Save the session to:", str(self.saved_as or f"session-{self.scenario.id}.yaml")), saved)
+                self._save_then(lambda: self.open_file(path))
 
         self.push_screen(
             Ask(
@@ -445,13 +451,7 @@ class SimApp(App):
             if value == "quit":
                 self.exit()
             elif value == "save":
-                def saved(name: str | None) -> None:
-                    if name and self.save_to(Path(name)):
-                        self.exit()
-
-                from sim.ui.screens.dialogs import Dialog
-
-                self.push_screen(Dialog("Save the session to:", str(self.saved_as or f"session-{self.scenario.id}.yaml")), saved)
+                self._save_then(self.exit)
 
         self.push_screen(
             Ask(

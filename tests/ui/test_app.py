@@ -369,6 +369,17 @@ async def test_open_asks_before_replacing_unsaved_work(whole_arc, tmp_path):
         await pilot.press("enter", "o")  # open without saving
         await pilot.pause()
         assert app.session.choices() == ["us_call_putin"]
+        # save first, then open: the new step is in the saved file, the opened one is current
+        app.choose("russia_answers_call.accepts")
+        await pilot.press("ctrl+o")
+        app.screen.query_one(Input).value = str(tmp_path / "saved.yaml")
+        await pilot.press("enter", "s")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(tmp_path / "kept.yaml")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "russia_answers_call.accepts" in (tmp_path / "kept.yaml").read_text()
+        assert app.session.choices() == ["us_call_putin"] and app.saved_as == tmp_path / "saved.yaml"
 
 
 async def test_quit_asks_only_when_there_is_unsaved_work(whole_arc, tmp_path):
@@ -389,6 +400,16 @@ async def test_quit_asks_only_when_there_is_unsaved_work(whole_arc, tmp_path):
         await pilot.press("q")  # quit without saving
         await pilot.pause()
     assert app.return_code == 0
+
+    app = SimApp(scenario=whole_arc, autosave=False)
+    async with app.run_test(size=SIZE) as pilot:
+        app.choose("us_call_putin")
+        await pilot.press("q", "s")  # save, then quit
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(tmp_path / "before-quit.yaml")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_code == 0 and "us_call_putin" in (tmp_path / "before-quit.yaml").read_text()
 
 
 async def test_autosave_then_resume_on_reopen(whole_arc, isolated_state):
