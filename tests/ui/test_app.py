@@ -244,6 +244,7 @@ async def test_an_ending_opens_its_screen_with_judgements_and_prompts(ceasefire)
         assert "not a forecast" in body
         await pilot.press("escape")  # close it: the choices say what to do next
         await pilot.pause()
+        assert app.screen.sub_title.startswith("Ended at turn ")
         hint = app.screen.query_one(ChoiceList).get_option_at_index(0)
         assert hint.disabled and "b goes back" in str(hint.prompt)
         app.back()

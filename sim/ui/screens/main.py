@@ -69,7 +69,8 @@ class MainScreen(Screen):
         scn, session = app.scenario, app.session
         node = session.node
         self.title = scn.title
-        self.sub_title = f"Turn {min(node.turn, scn.horizon)} of {scn.horizon} \u00b7 seed {session.seed}"
+        when = f"Ended at turn {min(node.turn, scn.horizon)}" if node.over else f"Turn {min(node.turn, scn.horizon)} of {scn.horizon}"
+        self.sub_title = f"{when} \u00b7 seed {session.seed}"
         self.query_one(StancesTable).show(scn, node.state)
         self.query_one(StoryLog).show(scn, session)
         choices = self.query_one(ChoiceList)
