@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from _support import ARTICLE_C, SEEDS
 
 from sim.cli.main import main
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-ARTICLE = SEEDS / "002_78cb06b8d0c22452.txt"
+ARTICLE = SEEDS / ARTICLE_C
 
 MINI = """\
 scenario:

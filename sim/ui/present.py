@@ -6,12 +6,13 @@ widgets only lay these out.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from rich.text import Text
 
 from sim.engine.core import DEPTH_BITS, Node, Option
-from sim.engine.model import BASIS_HELP, Act, QuoteRef, Scenario, StanceInfo
+from sim.engine.model import BASIS_HELP, Act, QuoteRef, Scenario, StanceInfo, VarInfo
 from sim.engine.session import Session, Step
 from sim.engine.trace import Fired
 
@@ -92,12 +93,18 @@ def stance_text(cell: StanceCell, width: int = 40) -> Text:
 # --- situation --------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8)
+def _variables(scn: Scenario) -> dict[str, VarInfo]:
+    return {var.name: var for var in scn.variables}
+
+
 def readable(scn: Scenario, name: str, value: str) -> tuple[str, str]:
     """A state slot's name and value as a reader sees them: the variable's label and its
-    described value, or the side and issue title of a stance, instead of internal ids."""
-    for var in scn.variables:
-        if var.name == name:
-            return var.label, var.describe.get(value, humanize(value))
+    described value, or the side and issue title of a stance, instead of internal ids.
+    (Called for every change on the path each time the story is redrawn, hence the map.)"""
+    var = _variables(scn).get(name)
+    if var is not None:
+        return var.label, var.describe.get(value, humanize(value))
     actor, _, issue = name.partition(".")
     if actor in scn.actors and issue in scn.issues:
         return f"{scn.actors[actor].short}: {scn.issues[issue].title}", humanize(value)
