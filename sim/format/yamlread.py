@@ -30,6 +30,8 @@ MAX_BYTES = 4 * 1024 * 1024  # a scenario is tens of KB; refuse anything past a 
 MAX_DEPTH = 64
 MAX_NODES = 250_000
 MAX_NUMBER_CHARS = 40
+DEPTH_MESSAGE = f"nested more than {MAX_DEPTH} levels deep"
+_LIBYAML_DEPTH = re.compile(r"maximum nesting depth", re.IGNORECASE)
 
 Path_ = tuple  # a path inside the document: ("moves", "us_propose", "effects", 0)
 
@@ -162,8 +164,14 @@ def load_text(text: str, label: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        hint = ""
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        if _LIBYAML_DEPTH.search(problem):
+            # libyaml 0.2.6+ (PyYAML 6.0.4+) caps nesting itself (at 1000), and its scanner,
+            # looking ahead for simple keys, can meet that cap before our parser sees level 65.
+            # One message whichever layer refuses, at the place our own cap is crossed.
+            line, col = _depth_crossing(text, label, line, col)
+            raise InputError.single(label, DEPTH_MESSAGE, line, col) from None
+        hint = ""
         if mark and _char_at(text, mark.line, mark.column) == "\t":
             hint = " (a tab: YAML forbids tabs for indentation; use spaces)"
         raise InputError.single(label, f"invalid YAML: {problem}{hint}", line, col) from None
@@ -232,7 +240,7 @@ class _Builder:
                     self.doc.values[stack[-1].child() if stack else path] = _mark(event)
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 if len(stack) >= MAX_DEPTH:
-                    self.fail(event, f"nested more than {MAX_DEPTH} levels deep")
+                    self.fail(event, DEPTH_MESSAGE)
                 here = stack[-1].child() if stack else path
                 self.doc.values[here] = _mark(event)
                 is_map = isinstance(event, yaml.MappingStartEvent)
@@ -302,6 +310,24 @@ class _Frame:
         if isinstance(self.container, list):
             return (*self.path, len(self.container))
         return (*self.path, self.key)
+
+
+def _depth_crossing(text: str, label: str, line: int, col: int) -> tuple[int, int]:
+    """Where our depth cap is crossed in ``text``, given where libyaml refused it.
+
+    Re-reads the text up to libyaml's mark, where libyaml's own cap is not yet reached,
+    so our check fires first; falls back to libyaml's mark if it does not."""
+    lines = text.split("\n", line)
+    head = "\n".join(lines[: line - 1] + [lines[line - 1][: max(col - 1, 0)]]) if line else ""
+    try:
+        _Builder(head, label).build()
+    except InputError as exc:
+        d = exc.diagnostics[0]
+        if d.message == DEPTH_MESSAGE and d.line:
+            return d.line, d.col
+    except yaml.YAMLError:
+        pass
+    return line, col
 
 
 def _char_at(text: str, line: int, column: int) -> str:
