@@ -1,0 +1,59 @@
+"""The store's schema, as numbered migrations (docs/STORE.md explains each table).
+
+``PRAGMA user_version`` holds how many migrations a database has had; opening it
+applies the missing ones in one transaction. A migration only adds (tables,
+columns, indexes), so a later one (rooms: seats, orders, notes...) never rewrites
+the sessions already stored. Never edit a migration that has shipped: add one.
+"""
+
+from __future__ import annotations
+
+# 'SIMS': marks the file as ours, so a stranger's database at our path is not mistaken for a store.
+APPLICATION_ID = 0x53494D53
+
+SEED_MAX = 2**63 - 1  # the largest SQLite INTEGER, and the Script model's bound
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: sessions and their append-only logs.
+    (
+        """
+        CREATE TABLE sessions (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after a delete
+            scenario      TEXT    NOT NULL,                   -- the scenario's id
+            scenario_path TEXT    NOT NULL DEFAULT '',        -- where it was loaded from (a hint)
+            content_hash  TEXT    NOT NULL,                   -- sim.store.content.content_hash
+            format        INTEGER NOT NULL,                   -- the scenario format's version
+            sim_version   TEXT    NOT NULL,
+            title         TEXT,
+            seed          INTEGER NOT NULL CHECK (typeof(seed) = 'integer' AND seed >= 0),
+            created       REAL    NOT NULL,                   -- Unix time
+            updated       REAL    NOT NULL,
+            -- Kept with every write so that a listing never reads a log:
+            revision      INTEGER NOT NULL DEFAULT 0,         -- entries in the log (its last n)
+            steps         INTEGER NOT NULL DEFAULT 0,         -- steps in the tree, the start excluded
+            current       INTEGER NOT NULL DEFAULT 0,         -- the step the cursor is on
+            depth         INTEGER NOT NULL DEFAULT 0,         -- ...its distance from the start
+            turn          INTEGER NOT NULL DEFAULT 0,         -- ...its turn
+            last          TEXT,                               -- ...the act that led to it
+            ending        TEXT,                               -- ...the ending reached there, if any
+            replaced_by   INTEGER REFERENCES sessions(id) ON DELETE SET NULL
+        )
+        """,
+        "CREATE INDEX sessions_by_scenario ON sessions (scenario, updated)",
+        """
+        CREATE TABLE log (
+            session INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            n       INTEGER NOT NULL,   -- 1, 2, 3... within the session
+            at      REAL    NOT NULL,   -- Unix time
+            step    INTEGER NOT NULL,   -- where the cursor is after this entry
+            parent  INTEGER,            -- a choice: the step it was made at; NULL: the cursor moved
+            choice  TEXT,               -- the act id chosen
+            how     TEXT,               -- 'picked' or 'rolled' (a roll was drawn at parent)
+            PRIMARY KEY (session, n),
+            CHECK ((parent IS NULL) = (choice IS NULL) AND (parent IS NULL) = (how IS NULL))
+        ) WITHOUT ROWID
+        """,
+    ),
+)
+
+VERSION = len(MIGRATIONS)
