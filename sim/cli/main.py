@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", metavar="FILE", help="write it to FILE")
 
     add("list", "list the scenarios in scenarios/")
+
+    from sim.cli.sessions import configure
+
+    configure(add("sessions", "the sessions kept in the session store: list, export (as a script), delete"))
     return parser
 
 
@@ -156,4 +160,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"{mark} {e.id:<{width}}  {e.title}  ({_shown(e.path)})")
         print("* the default scenario (opened by `sim`)", file=sys.stderr)
         return OK
+    if command == "sessions":
+        from sim.cli.sessions import run
+
+        return run(args)
     raise AssertionError(command)  # pragma: no cover
