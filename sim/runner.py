@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sim.diagnostics import Diagnostic, InputError, did_you_mean
 from sim.engine.model import Scenario
+from sim.engine.replay import take
 from sim.engine.session import ChoiceError, Session
 from sim.format.load import Origin, locate
 from sim.format.script import Expect, LoadedScript
@@ -53,10 +54,7 @@ def run_script(scenario: Scenario, loaded: LoadedScript, seed: int | None = None
             outcome.failures += check_expect(session, step.expect, step.origin)
             continue
         try:
-            if step.choice == "roll":
-                session.roll()
-            else:
-                session.choose(step.choice, how="rolled" if step.rolled else "picked")
+            take(session, step.as_choice())
         except ChoiceError as exc:
             raise InputError([locate(step.origin, (), str(exc))]) from None
     if script.finish:

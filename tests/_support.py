@@ -13,21 +13,37 @@ from pathlib import Path
 from sim.analysis.explore import Coverage, Result, exhaustive, paths_to_endings, reachable
 from sim.engine.model import Scenario
 from sim.format import load_scenario
+from sim.format.catalog import catalog
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 SCENARIOS = REPO / "scenarios"
 PLANS = REPO / "tests" / "plans"
 GOLDEN = REPO / "tests" / "golden"
-SCENARIO_IDS = ("ceasefire_30_day", "strikes_during_talks", "istanbul_rounds", "whole_arc")
-SMALL_IDS = SCENARIO_IDS[:3]  # whole_arc is the slow one to explore
 ARTICLE_C = "002_78cb06b8d0c22452.txt"
+# The articles every copy of the project carries, byte for byte (../shared/seeds).
+SHARED_SEED_NAMES = (
+    "000_4511a1d4e2b4bed6.txt",
+    "001_f8c8b4c03e9e3410.txt",
+    "002_78cb06b8d0c22452.txt",
+    "003_17e38f4c083fb74f.txt",
+    "004_518c15d28a5a5fac.txt",
+)
+
+
+def _scenario_paths() -> dict[str, Path]:
+    """Every scenario found under scenarios/ (by its id), as `sim list` finds them."""
+    return {entry.id: entry.path for entry in catalog(SCENARIOS)}
+
+
+SCENARIO_PATHS = _scenario_paths()
+SCENARIO_IDS = tuple(SCENARIO_PATHS)
 
 
 @functools.cache
 def real(scenario_id: str) -> Scenario:
-    """A real scenario, loaded once (the path is relative to the repo, as a user would give it)."""
-    return load_scenario(SCENARIOS / f"{scenario_id}.yaml")
+    """A real scenario, loaded once."""
+    return load_scenario(SCENARIO_PATHS[scenario_id])
 
 
 @functools.cache

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from sim.analysis.explore import exhaustive, playouts
 from sim.engine import core
+from sim.engine.replay import rebuild
 from sim.engine.session import Session
 from sim.export.transcript import render
 from sim.format import load_scenario
@@ -208,8 +209,11 @@ def test_going_back_restores_the_identical_node(small, name, data):
 def explore_randomly(session, data, ops):
     """Choose, go back and jump around: a session with several branches."""
     for _ in range(ops):
-        what = data.draw(st.sampled_from(["choose", "choose", "choose", "back", "goto"]), label="op")
-        if what == "back":
+        what = data.draw(st.sampled_from(["choose", "choose", "choose", "roll", "back", "goto"]), label="op")
+        if what == "roll":
+            if session.options():
+                session.roll()
+        elif what == "back":
             session.back()
         elif what == "goto":
             session.goto(data.draw(st.integers(0, len(session.steps) - 1), label="step"))
@@ -220,14 +224,11 @@ def explore_randomly(session, data, ops):
 
 
 def load_like_a_loader(scn, text: str) -> Session:
-    """What loading a saved session does: replay every explored branch, then the steps."""
+    """What loading a saved session does (sim.engine.replay.rebuild): replay every
+    explored branch, then the steps."""
     loaded = parse_script_text(text, "saved.yaml")
     assert all(step.kind == "choice" for step in loaded.steps)
-    session = Session(scn, loaded.script.seed)
-    for branch in loaded.script.explored:
-        session.replay(branch)
-    session.replay([step.choice for step in loaded.steps])
-    return session
+    return rebuild(scn, loaded.script.seed, loaded.choices(), loaded.explored())
 
 
 def leaf_paths(session) -> set[tuple[str, ...]]:
@@ -237,6 +238,7 @@ def leaf_paths(session) -> set[tuple[str, ...]]:
 def assert_same_session(before: Session, after: Session):
     assert after.seed == before.seed
     assert after.choices() == before.choices()
+    assert [s.how for s in after.path()] == [s.how for s in before.path()], "rolled steps stay rolled"
     assert after.node == before.node
     assert leaf_paths(after) == leaf_paths(before)
 

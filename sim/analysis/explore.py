@@ -133,13 +133,7 @@ def _key(key_of, node: Node) -> tuple:
 
 def turn_free(scn: Scenario) -> bool:
     """True when no condition looks at the turn (directly or through since())."""
-    compiled = [a.when for a in scn.acts] + [r.when for r in scn.rules] + [e.when for e in scn.endings]
-    compiled += [p.when for p in scn.prompts] + [v.scope for v in scn.variables]
-    compiled += [s.red_line_crossed for s in scn.stances]
-    for c in compiled:
-        if c is not None and any(slot.index == 0 or slot.kind == "since" for slot in c.reads):
-            return False
-    return True
+    return not any(slot.index == 0 or slot.kind == "since" for _, c in scn.conditions() for slot in c.reads)
 
 
 def reachable(scn: Scenario, coverage: Coverage, max_nodes: int | None = None) -> Result:

@@ -62,36 +62,112 @@ def lint(scn: Scenario, max_nodes: int = MAX_LINT_NODES) -> list[Finding]:
 
 
 def cycles(scn: Scenario) -> list[Finding]:
-    """Reaction chains that can trigger themselves (bounded at run time by max_chain)."""
-    graph: dict[int, set[int]] = {}
+    """Reactions that can set each other off in a loop (cut at run time by max_chain).
+
+    The loops are the strongly connected components of the "triggers" graph, found
+    in linear time; each is reported once, with one loop through it as an example
+    (listing every loop would be exponential: 11 reactions that all trigger each
+    other have millions).
+    """
+    graph: dict[int, list[int]] = {}
     for rule in scn.rules:
         if rule.kind == REACTION:
-            graph[rule.index] = {t for alt in rule.alternatives for t in alt.triggers}
+            graph[rule.index] = sorted({t for alt in rule.alternatives for t in alt.triggers})
     found: list[Finding] = []
-    reported: set[frozenset] = set()
-    for start in graph:
-        stack = [(start, (start,))]
-        while stack:
-            here, path = stack.pop()
-            for nxt in sorted(graph.get(here, ())):
-                if nxt == start:
-                    key = frozenset(path)
-                    if key not in reported:
-                        reported.add(key)
-                        names = " -> ".join(scn.rules[i].id for i in (*path, start))
-                        found.append(Finding("reactions", scn.rules[start].id, ("on",), f"reactions can trigger each other in a loop: {names} (cut at max_chain={scn.max_chain})"))
-                elif nxt not in path and nxt in graph:
-                    stack.append((nxt, (*path, nxt)))
+    for component in strongly_connected(graph):
+        first = min(component)
+        if len(component) == 1 and first not in graph[first]:
+            continue  # a single reaction that does not trigger itself
+        members = set(component)
+        loop = _a_loop(graph, first, members)
+        names = " -> ".join(scn.rules[i].id for i in loop)
+        if len(component) <= 2:
+            message = f"reactions can trigger each other in a loop: {names} (cut at max_chain={scn.max_chain})"
+        else:
+            others = ", ".join(scn.rules[i].id for i in sorted(component) if i != first)
+            message = (
+                f"{len(component)} reactions can trigger each other in loops: {scn.rules[first].id} with {others}; "
+                f"for example {names} (cut at max_chain={scn.max_chain})"
+            )
+        found.append(Finding("reactions", scn.rules[first].id, ("on",), message))
     return found
+
+
+def strongly_connected(graph: dict[int, list[int]]) -> list[list[int]]:
+    """Tarjan's algorithm, iterative (no recursion limit); components in no particular order."""
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[int] = []
+    out: list[list[int]] = []
+    counter = 0
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, i = work[-1]
+            children = graph.get(node, ())
+            if i < len(children):
+                work[-1] = (node, i + 1)
+                child = children[i]
+                if child not in graph:
+                    continue
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                out.append(component)
+    return out
+
+
+def _a_loop(graph: dict[int, list[int]], start: int, members: set[int]) -> list[int]:
+    """A shortest loop from ``start`` back to itself inside one component (breadth first)."""
+    parent: dict[int, int] = {}
+    frontier = [start]
+    while frontier:
+        nxt = []
+        for node in frontier:
+            for child in graph[node]:
+                if child not in members:
+                    continue
+                if child == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(parent[path[-1]])
+                    return [*reversed(path), start]
+                if child not in parent:
+                    parent[child] = node
+                    nxt.append(child)
+        frontier = nxt
+    return [start, start]  # pragma: no cover - a component always has a loop through each member
 
 
 def unused_variables(scn: Scenario) -> list[Finding]:
     used: set[int] = set()
-    compiled = [a.when for a in scn.acts] + [r.when for r in scn.rules] + [e.when for e in scn.endings]
-    compiled += [p.when for p in scn.prompts] + [s.red_line_crossed for s in scn.stances]
-    for c in compiled:
-        if c is not None:
-            used.update(slot.index for slot in c.reads)
+    for _, compiled in scn.conditions():
+        used.update(slot.index for slot in compiled.reads)
     for act in scn.acts:
         used.update(slot.index for slot in act.writes)
     return [

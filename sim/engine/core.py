@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from sim.engine.model import Act, Scenario
 from sim.engine.trace import Fired, record_act, record_ending, record_note
+from sim.engine.vocab import CHANCE, TABLE, Kind
 
 EVENTS = -1  # queue marker: the reaction phase is over; check endings, then queue the events
 END_TURN = -2  # queue marker: the turn is over
@@ -87,6 +88,17 @@ def _act_index(act: Act) -> int:
     return act.index
 
 
+def owner(scn: Scenario, node: Node) -> str:
+    """Whose decision a branch point is: a side's id, CHANCE (an event's branches) or
+    TABLE (an open table's move: any side, as the director chooses); "" once ended."""
+    if node.ending != NO_ENDING:
+        return ""
+    if node.pending:
+        rule = scn.rules[node.pending[0] >> DEPTH_BITS]
+        return CHANCE if rule.kind == Kind.EVENT else (rule.actor or CHANCE)
+    return TABLE
+
+
 def eligible(scn: Scenario, rule_index: int, state: tuple) -> list[Act]:
     return scn.rules[rule_index].eligible(state)
 
@@ -148,7 +160,7 @@ def settle(scn: Scenario, state: tuple, pending: list, trace: list[Fired] | None
         if head == END_TURN:
             state = scn.end_turn(state)
             if trace is not None:
-                trace.append(record_note(scn, "turn", f"Turn {state[0]}", state))
+                trace.append(record_note(scn, Kind.TURN, f"Turn {state[0]}", state))
             ending = check_endings(scn, state, trace)
             if ending == NO_ENDING and state[0] > scn.horizon:
                 ending = scn.on_horizon
@@ -184,7 +196,7 @@ def _queue(scn: Scenario, pending: list, act: Act, depth: int, trace: list[Fired
     """Queue the reactions ``act`` triggers, after the reactions already waiting."""
     if depth > scn.max_chain:
         if trace is not None:
-            trace.append(record_note(scn, "chain", f"Reactions to '{act.label}' were cut: chain longer than {scn.max_chain}", None))
+            trace.append(record_note(scn, Kind.CHAIN, f"Reactions to '{act.label}' were cut: chain longer than {scn.max_chain}", None))
         return
     # The queue always ends with one marker (EVENTS or END_TURN); reactions go before it.
     pending[-1:-1] = [r << DEPTH_BITS | depth for r in act.triggers]

@@ -7,33 +7,30 @@ state tuple (see :mod:`sim.expr.compiler`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim.engine.vocab import (
+    BASIS_HELP,
+    CHANCE,
+    TABLE,
+    VIEW_PHRASES,
+    Answer,
+    Basis,
+    Category,
+    Kind,
+    View,
+)
 from sim.expr.compiler import Compiled
 from sim.expr.types import Slot
 
-BASIS_HELP = {
-    "reported": "reported in the articles",
-    "possible": "named in the articles as a possibility",
-    "illustrative": "illustrative: the scenario author's extrapolation, not in the articles",
-}
+# Kept here for the renderers that import them from the model.
+__all__ = ["BASIS_HELP", "VIEW_PHRASES"]
 
-# How an ending's judgement reads after a side's name. Modal ("would ...") because the
-# endings are hypothetical, and because it agrees with "Russia" and "European allies" alike.
-VIEW_PHRASES = {
-    "welcomes": "would welcome it",
-    "accepts": "would accept it",
-    "mixed": "would have mixed views of it",
-    "opposes": "would oppose it",
-    "rejects": "would reject it",
-    "no_record": "would have no position on record",
-}
-
-MOVE = "move"
-REACTION = "reaction"
-EVENT = "event"
+MOVE = Kind.MOVE
+REACTION = Kind.REACTION
+EVENT = Kind.EVENT
 
 
 @dataclass(slots=True, frozen=True)
@@ -126,8 +123,8 @@ class Act:
     rule: int  # -1 for a move, else the index of its reaction or event
     actor: str | None
     label: str
-    type: str  # PLOVER category
-    basis: str
+    type: Category | None  # None: an event alternative with no category
+    basis: Basis
     text: str | None
     when: Compiled | None  # as the author wrote it: shown in "why"
     check: Compiled | None  # what the engine evaluates: `when`, plus "not done(x)" for once
@@ -142,13 +139,13 @@ class Act:
     prompt: str | None = None
     tags: tuple[str, ...] = ()
     once: bool = False
-    answer: str | None = None
+    answer: Answer | None = None
     demands: tuple[Demand, ...] = ()
     triggers: tuple[int, ...] = ()  # rules (reactions) this act sets off, in declared order
 
     @property
     def kind(self) -> str:
-        return MOVE if self.rule < 0 else "alternative"
+        return "move" if self.rule < 0 else "alternative"
 
     @property
     def short_id(self) -> str:
@@ -161,7 +158,7 @@ class Rule:
 
     index: int
     id: str
-    kind: str  # REACTION or EVENT
+    kind: Kind  # Kind.REACTION or Kind.EVENT
     actor: str | None
     label: str
     when: Compiled | None
@@ -176,7 +173,7 @@ class Rule:
 
 @dataclass(slots=True)
 class Judgement:
-    view: str
+    view: View
     reason: str
     cites: tuple[str, ...]
     quotes: tuple[QuoteRef, ...] = ()  # backing the reason; else the cited stances' quotes speak
@@ -264,11 +261,43 @@ class Scenario:
     relevant: tuple[int, ...] = ()
     relevant_key: Callable[[tuple], object] = field(default=lambda state: state)
 
+    def conditions(self) -> Iterator[tuple[str, Compiled]]:
+        """Every compiled condition of the scenario, each with what it belongs to.
+
+        The one list that build (what exploration may merge), exploration (does any
+        condition read the turn?) and lint (is a variable ever read?) all walk.
+        """
+        for act in self.acts:
+            if act.when is not None:
+                yield act.id, act.when
+        for rule in self.rules:
+            if rule.when is not None:
+                yield rule.id, rule.when
+        for ending in self.endings:
+            if ending.when is not None:
+                yield f"ending {ending.id}", ending.when
+        for prompt in self.prompts:
+            yield f"prompt {prompt.id}", prompt.when
+        for var in self.variables:
+            if var.scope is not None:
+                yield f"scope of {var.name}", var.scope
+        for stance in self.stances:
+            if stance.red_line_crossed is not None:
+                yield f"red line of {stance.actor}.{stance.issue}", stance.red_line_crossed
+
     def ending_by_id(self, ending_id: str) -> EndingInfo | None:
         for ending in self.endings:
             if ending.id == ending_id:
                 return ending
         return None
+
+    def owner_name(self, owner: str | None) -> str:
+        """An owner (see core.owner) in words: a side's name, "chance" or "the table"."""
+        if owner == CHANCE:
+            return "chance"
+        if owner == TABLE:
+            return "the table"
+        return self.actor_name(owner) or "no one"
 
     def actor_name(self, actor_id: str | None) -> str:
         if actor_id is None:

@@ -56,6 +56,10 @@ class Session:
     def options(self, step_id: int | None = None) -> list[Option]:
         return core.options(self.scenario, self.step(step_id).node)
 
+    def owner(self, step_id: int | None = None) -> str:
+        """Whose decision the step is (a side's id, "chance" or "table"; see core.owner)."""
+        return core.owner(self.scenario, self.step(step_id).node)
+
     def path(self, step_id: int | None = None) -> list[Step]:
         out = []
         step: Step | None = self.step(step_id)
@@ -130,17 +134,11 @@ class Session:
         return self.step()
 
     def replay(self, choices: list[str]) -> Step:
-        """Follow ``choices`` from the start ("roll" rolls); raises ChoiceError with the index."""
-        self.current = 0
-        for i, choice in enumerate(choices):
-            try:
-                if choice == "roll":
-                    self.roll()
-                else:
-                    self.choose(choice)
-            except ChoiceError as exc:
-                raise ChoiceError(f"step {i + 1} ('{choice}'): {exc}") from None
-        return self.step()
+        """Follow ``choices`` from the start ("roll" rolls); raises ChoiceError with the index.
+        (:func:`sim.engine.replay.follow`, which scripts and saved sessions use too.)"""
+        from sim.engine.replay import follow
+
+        return follow(self, choices)
 
     # --- prompts ------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.engine.model import Act, QuoteRef, Scenario
+from sim.engine.vocab import Kind
 
 _CHANGE_KINDS = ("value",)  # history counters and the turn are book-keeping, not news
 
@@ -19,7 +20,7 @@ class Condition:
 
 @dataclass(frozen=True, slots=True)
 class Fired:
-    kind: str  # "move", "reaction", "event", "ending", "horizon", "turn", "chain"
+    kind: Kind  # a StrEnum: compares equal to "move", "reaction", ...
     id: str  # act id ("russia_reply.yes_but"), ending id, or "" for notes
     label: str
     turn: int
@@ -52,7 +53,7 @@ def record_act(scn: Scenario, act: Act, before: tuple, after: tuple, probability
     conditions = []
     rule_label = None
     if act.rule < 0:
-        kind = "move"
+        kind = Kind.MOVE
     else:
         rule = scn.rules[act.rule]
         kind = rule.kind
@@ -73,8 +74,8 @@ def record_ending(scn: Scenario, index: int, state: tuple, horizon: bool = False
     label = ending.title
     if horizon:
         label += f" (the {scn.horizon}-turn horizon was reached)"
-    return Fired("horizon" if horizon else "ending", ending.id, label, state[0], conditions=conditions, quotes=ending.quotes)
+    return Fired(Kind.HORIZON if horizon else Kind.ENDING, ending.id, label, state[0], conditions=conditions, quotes=ending.quotes)
 
 
-def record_note(scn: Scenario, kind: str, text: str, state: tuple | None) -> Fired:
+def record_note(scn: Scenario, kind: Kind, text: str, state: tuple | None) -> Fired:
     return Fired(kind, "", text, state[0] if state else 0)

@@ -163,21 +163,6 @@ def _slot_of(node: ast.AST) -> int | None:
     return None
 
 
-def names_in(text: str) -> list[str]:
-    """Best-effort list of act names a text refers to through done/count/since (for lint)."""
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return []
-    out = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args:
-            name = _dotted(node.args[0])
-            if name:
-                out.append(name)
-    return out
-
-
 # --- parsing -------------------------------------------------------------------------------------
 
 

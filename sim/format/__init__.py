@@ -45,13 +45,6 @@ def check_spec(spec: Spec | None, diags: list[Diagnostic], library: Library | No
     return scenario, sorted(diags, key=sort_key)
 
 
-def is_library(path: str | Path) -> bool:
-    from sim.format.load import load_spec
-
-    spec, _ = load_spec(path)
-    return spec is not None and spec.meta is None
-
-
 def lint_diagnostics(scenario: Scenario, spec: Spec) -> list[Diagnostic]:
     from sim.analysis.lint import lint
     from sim.format.load import Origin, locate

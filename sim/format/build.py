@@ -14,6 +14,7 @@ from pathlib import Path
 from sim.diagnostics import WARNING, Diagnostic, InputError, did_you_mean
 from sim.engine import core
 from sim.engine import model as e
+from sim.engine.vocab import Answer, Basis, Category, View
 from sim.expr import batch
 from sim.expr.compiler import Compiled, ExprError, compile_condition, compile_effects
 from sim.expr.namespace import SlotTable
@@ -346,7 +347,7 @@ class _Builder:
         answer = None
         weight, rationale = 1.0, None
         if isinstance(model, m.Alternative):
-            answer = model.answer
+            answer = None if model.answer is None else Answer(model.answer)
             weight, rationale = model.weight, model.rationale
             demands = tuple(
                 e.Demand(d.text, self.quotes(d.quotes, *where, "demands", i, "quotes")) for i, d in enumerate(model.demands)
@@ -357,8 +358,8 @@ class _Builder:
             weight, rationale = model.weight, model.rationale
         check = self.runtime_check(model.when, act_id, once, when)
         return e.Act(
-            index=index, id=act_id, rule=rule_index, actor=actor, label=model.label, type=model.type,
-            basis=model.basis, text=model.text, when=when, check=check,
+            index=index, id=act_id, rule=rule_index, actor=actor, label=model.label,
+            type=None if model.type is None else Category(model.type), basis=Basis(model.basis), text=model.text, when=when, check=check,
             test=check.fn if check else None, apply=compiled.fn,
             effects=tuple(model.effects), writes=compiled.writes, deps=compiled.deps, quotes=quotes, weight=weight,
             rationale=rationale, prompt=model.prompt, tags=tuple(model.tags), once=once,
@@ -401,7 +402,7 @@ class _Builder:
                     if (a, issue) not in self.ns.stances:
                         self.err("endings", eid, "judgements", actor, "cites", i, msg=f"unknown stance '{cite}'{did_you_mean(cite, self.ns.stance_names())}")
                 quotes = self.quotes(j.quotes, "endings", eid, "judgements", actor, "quotes")
-                judgements[actor] = e.Judgement(j.view, j.reason, tuple(j.cites), quotes)
+                judgements[actor] = e.Judgement(View(j.view), j.reason, tuple(j.cites), quotes)
             quotes = self.quotes(end.quotes, "endings", eid, "quotes")
             out.append(e.EndingInfo(len(out), eid, end.title, end.text, when, judgements, tuple(end.prompts), quotes))
         return tuple(out)
@@ -470,12 +471,8 @@ class _Builder:
 def _relevant_slots(scn: e.Scenario, ns: SlotTable) -> tuple[int, ...]:
     """Slots a condition can see, closed under "an effect writing a seen slot reads these"."""
     seen: set[int] = set()
-    compiled = [a.when for a in scn.acts] + [r.when for r in scn.rules] + [x.when for x in scn.endings]
-    compiled += [p.when for p in scn.prompts] + [v.scope for v in scn.variables]
-    compiled += [st.red_line_crossed for st in scn.stances]
-    for c in compiled:
-        if c is not None:
-            seen.update(slot.index for slot in c.reads)
+    for _, compiled in scn.conditions():
+        seen.update(slot.index for slot in compiled.reads)
     for item in (*scn.moves, *scn.rules):
         if item.once:
             seen.add(ns.hist[(item.id, "count")].index)

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from sim.engine.vocab import POLITICAL, Answer, Basis, Category, View, values
+
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
@@ -35,15 +37,14 @@ Effect = Annotated[
 ]
 Weight = Annotated[float, Field(gt=0, le=1_000_000)]
 
-# PLOVER event categories (Open Event Data Alliance), used to type every act.
-Plover = Literal[
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "INVESTIGATE",
-    "DEMAND", "DISAPPROVE", "REJECT", "THREATEN", "SANCTION", "PROTEST", "CRIME", "MOBILIZE",
-    "COERCE", "ASSAULT", "FIGHT",
-]  # fmt: skip
-Basis = Literal["reported", "possible", "illustrative"]
-View = Literal["welcomes", "accepts", "mixed", "opposes", "rejects", "no_record"]
-Answer = Literal["yes", "yes_but", "no", "counter", "no_answer"]
+# The vocabularies are defined once, as Enums in sim.engine.vocab; the format takes their text.
+# A side's act is typed by a PLOVER event category (Open Event Data Alliance); an event may
+# also be NATURAL, ECONOMIC, HEALTH or ACCIDENT, or go without a category.
+Plover = Literal[values(POLITICAL)]  # type: ignore[valid-type]
+AnyCategory = Literal[values(Category)]  # type: ignore[valid-type]
+BasisText = Literal[values(Basis)]  # type: ignore[valid-type]
+ViewText = Literal[values(View)]  # type: ignore[valid-type]
+AnswerText = Literal[values(Answer)]  # type: ignore[valid-type]
 
 
 class Model(BaseModel):
@@ -167,7 +168,7 @@ class Act(Model):
     label: Line
     type: Plover
     "The PLOVER event category of the act."
-    basis: Basis
+    basis: BasisText
     "reported (the articles say it happened), possible (the articles name it as a possibility) or illustrative."
     text: Text | None = None
     "What happens, in neutral, attributed words."
@@ -203,9 +204,16 @@ class Alternative(Act):
     weight: Weight
     rationale: Line
     "One line on why the author gave this weight. Not a forecast."
-    answer: Answer | None = None
+    answer: AnswerText | None = None
     "For replies: yes, yes_but (a conditional acceptance, with demands), no, counter, no_answer."
     demands: list[Demand] = []
+
+
+class EventAlternative(Alternative):
+    """One branch of an event: chance decides it, so it may be something other than a political act."""
+
+    type: AnyCategory | None = None
+    "A PLOVER category, or NATURAL, ECONOMIC, HEALTH or ACCIDENT for what is not a political act; omit when none fits."
 
 
 class Reaction(Model):
@@ -226,11 +234,12 @@ class Event(Model):
     actor: Id | None = None
     when: Expr | None = None
     once: bool = False
-    alternatives: dict[Id, Alternative] = Field(min_length=1)
+    "Consider the event only until one of its alternatives has happened once."
+    alternatives: dict[Id, EventAlternative] = Field(min_length=1)
 
 
 class Judgement(Model):
-    view: View
+    view: ViewText
     reason: Line
     "How this side would judge the ending, in terms of its stated positions."
     cites: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]] = []
@@ -310,7 +319,3 @@ class ScenarioFile(Model):
     prompts: dict[Id, Prompt] = {}
     disputes: dict[Id, Dispute] = {}
 
-
-SECTIONS = tuple(
-    name for name in ScenarioFile.model_fields if name not in ("format", "include", "scenario")
-)

@@ -26,6 +26,7 @@ import yaml
 from pydantic import Field, TypeAdapter, ValidationError
 
 from sim.diagnostics import Diagnostic, InputError
+from sim.engine.replay import Choice
 from sim.format.load import Origin, locate, pydantic_diagnostic
 from sim.format.models import Model
 from sim.format.yamlread import Document, load_file, load_text
@@ -71,6 +72,17 @@ class ScriptStep:
     expect: Expect | None = None
     rolled: bool = False  # the choice was rolled when the session was saved
     origin: Origin | None = None  # for file:line:col in replay errors
+    by: str | None = None  # the side whose choice the step says it is
+
+    def as_choice(self) -> Choice:
+        return Choice(self.choice, self.rolled, self.by)
+
+
+def choice_of(item: str | dict) -> Choice:
+    """One recorded choice of ``steps`` or ``explored``: an id, ``roll`` or ``{rolled: id}``."""
+    if isinstance(item, dict) and isinstance(item.get("rolled"), str):
+        return Choice(item["rolled"].strip(), rolled=True)
+    return Choice(str(item).strip())
 
 
 @dataclass(slots=True)
@@ -81,6 +93,14 @@ class LoadedScript:
 
     def at(self, *path) -> Origin:
         return Origin(self.doc, tuple(path))
+
+    def choices(self) -> list[Choice]:
+        """The steps' choices in order (expectations left out)."""
+        return [s.as_choice() for s in self.steps if s.kind == "choice"]
+
+    def explored(self) -> list[list[Choice]]:
+        """The other branches of a saved session, each as its choices from the start."""
+        return [[choice_of(item) for item in branch] for branch in self.script.explored]
 
 
 _SCRIPT = TypeAdapter(Script)
