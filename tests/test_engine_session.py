@@ -149,3 +149,47 @@ def test_same_seed_same_rolled_path(tmp_path):
         roll_to_end(s)
         runs.append((s.choices(), s.node))
     assert runs[0] == runs[1]
+
+
+# --- replaying recorded choices (sim.engine.replay) ---------------------------------------------
+
+
+def test_rebuild_replays_explored_branches_then_the_steps(weights):
+    from sim.engine.replay import Choice, rebuild
+
+    s = rebuild(weights, 4, ["small", Choice("answer.two", rolled=True)], explored=[["big"], ["small", "answer.one"]])
+    assert s.choices() == ["small", "answer.two"]
+    assert [st.how for st in s.path()] == ["", "picked", "rolled"]
+    assert {tuple(s.choices(leaf.id)) for leaf in s.leaves()} == {("big",), ("small", "answer.one"), ("small", "answer.two")}
+    chance = s.step(s.step().parent)
+    assert chance.rolls == 1, "a step recorded as rolled counts as one roll there: a re-roll draws afresh"
+
+
+def test_a_rolled_choice_replayed_twice_counts_one_roll(weights):
+    from sim.engine.replay import Choice, rebuild
+
+    s = rebuild(weights, 4, ["small", Choice("answer.one", rolled=True)], explored=[["small", Choice("answer.one", rolled=True)]])
+    assert s.step(s.step().parent).rolls == 1
+
+
+def test_replay_errors_say_where_the_recording_fails(weights):
+    from sim.engine.replay import ReplayError, rebuild
+
+    with pytest.raises(ReplayError) as exc:
+        rebuild(weights, 0, ["small"], explored=[["big"], ["small", "answer.nope"]])
+    assert exc.value.where == ("explored", 1, 1)
+    assert str(exc.value).startswith("step 2 ('answer.nope'): 'answer.nope' is not on offer here")
+    with pytest.raises(ReplayError) as exc:
+        rebuild(weights, 0, ["small", "roll", "big", "bigger"])
+    assert exc.value.where == ("steps", 3)
+
+
+def test_a_choice_that_names_its_owner_is_checked(weights):
+    from sim.engine.replay import Choice, take
+
+    s = Session(weights)
+    with pytest.raises(ChoiceError, match="this step is Russia's choice, but here the table decides"):
+        take(s, Choice("small", by="russia"))
+    take(s, Choice("small", by="table"))
+    take(s, Choice("answer.one", by="russia"))
+    assert s.choices() == ["small", "answer.one"]
