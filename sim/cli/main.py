@@ -16,6 +16,7 @@ INVALID_INPUT = 1  # a scenario, script or save file has errors
 USAGE = 2  # bad command-line arguments (argparse's own code)
 EXPECTATION_FAILED = 3  # a script's expectations did not hold
 DEAD_END = 4  # a run stopped where nothing was on offer and no ending applied
+UNAVAILABLE = 5  # `sim serve` could not listen: the port is taken, or the host is not this machine
 INTERRUPTED = 130
 INTERNAL = 70
 
@@ -25,6 +26,7 @@ EPILOG = """exit codes:
   2  bad command-line usage
   3  a script's expectations did not hold
   4  a run stopped at a dead end (nothing on offer, no ending)
+  5  sim serve could not listen (the port is in use, or the host is not this machine)
   70 an internal error in sim itself (please report it; SIM_DEBUG=1 shows details)
   130 interrupted"""
 
@@ -77,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli.sessions import configure
 
     configure(add("sessions", "the sessions kept in the session store: list, export (as a script), delete"))
+
+    from sim.cli.serve import configure as configure_serve
+
+    configure_serve(add("serve", "serve the UI to web browsers, each connection its own app (Ctrl+C stops it)"))
     return parser
 
 
@@ -164,4 +170,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from sim.cli.sessions import run
 
         return run(args)
+    if command == "serve":
+        from sim.cli.serve import serve
+
+        return serve(args.scenario, args.seed, args.host, args.port, args.max_connections)
     raise AssertionError(command)  # pragma: no cover
