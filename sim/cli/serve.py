@@ -119,7 +119,7 @@ def serve(scenario: str | None, seed: int | None, host: str, port: int, max_conn
     from sim.format.catalog import resolve, scenarios_dir
     from sim.serve.launch import play_launcher
     from sim.serve.server import SimServer
-    from sim.ui.storage import state_dir
+    from sim.store import state_dir
 
     path: Path | None = None
     if scenario is not None:

@@ -9,10 +9,11 @@ folder of its own.
 
 The served app is a :data:`Launcher`: a function from a :class:`Connection` to a
 :class:`Launch`. Today ``sim serve`` uses :func:`play_launcher` (the normal app, or the
-scenario picker). The classroom work swaps in a launcher for its landing screen (pick a
-room, enter the seat's code); its process learns who it is from the environment this
-module sets (``SIM_SERVE_CONNECTION``) and keeps everything in the store, so seat
-processes never need to talk to each other.
+scenario picker), each connection with a store of its own. The classroom work swaps in a
+launcher for its landing screen (pick a room, enter the seat's code): ``sim_argv("class",
+...)`` with ``SIM_STATE_DIR`` left at the server's, since seats share the room only
+through the one store and their processes never talk to each other. Each process
+learns its connection's id from ``SIM_SERVE_CONNECTION`` (for the log's "who").
 """
 
 from __future__ import annotations
