@@ -14,7 +14,8 @@ import pytest
 from _support import PLANS, build, real
 
 from sim.engine.session import Session
-from sim.export.story import CHANCE, Beat, Note, story
+from sim.engine.vocab import ACTS
+from sim.export.story import Beat, Note, story
 from sim.export.transcript import markdown, quote_line, render, text
 from sim.format.script import load_script
 from sim.runner import run_script
@@ -78,7 +79,7 @@ def test_each_step_says_who_decided_it_and_how(small):
     assert [(b.heading, b.decided_by, b.how) for b in beats] == [
         ("United States: Propose a truce", "United States", "picked"),
         ("Moscow replies: Asks for time", "Russia", "picked"),
-        (f"The weather: {beats[2].label}", CHANCE, "rolled"),
+        (f"The weather: {beats[2].label}", "chance", "rolled"),
     ]
     assert beats[1].decision == "Decided by Russia (chosen)"
     assert beats[2].decision == "Decided by chance (rolled by the author's weights)"
@@ -192,7 +193,7 @@ def test_the_view_follows_the_path_step_by_step(main_line):
     path = main_line.path()
     assert [s.id for s in view.steps] == [s.id for s in path[1:]]
     assert [s.prompts for s in view.steps] == [s.prompts for s in path[1:]]
-    acts = [f.id for s in path[1:] for f in s.trace if f.kind in ("move", "reaction", "event")]
+    acts = [f.id for s in path[1:] for f in s.trace if f.kind in ACTS]
     assert [b.act_id for b in view.beats()] == acts
     assert all(isinstance(b, Beat | Note) for s in view.steps for b in s.beats)
     # turns never go back, and each step starts in the turn of its first beat

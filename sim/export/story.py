@@ -20,21 +20,21 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sim.engine.model import BASIS_HELP, VIEW_PHRASES, QuoteRef, Scenario, SourceInfo
+from sim.engine.model import QuoteRef, Scenario, SourceInfo
 from sim.engine.session import Session
 from sim.engine.trace import Fired
+from sim.engine.vocab import ACTS, BASIS_HELP, CHANCE, TABLE, VIEW_PHRASES, How, Kind
 
 WEIGHTS_NOTE = "Weights are the author's illustrative judgement, not a forecast."
 RATIONALE_LEAD = "Why this weight (the author's illustrative judgement)"
 JUDGEMENTS_LEAD = "How each side would judge it, by its stated positions"
-CHANCE = "chance"  # who decides an event's branch: nobody at the table
 
 # How a choice was made, as a reader is told it.
-HOW_PHRASES = {
-    "picked": "chosen",
-    "rolled": "rolled by the author's weights",
-    "only branch": "the only branch",
-    "chosen": "chosen",
+HOW_PHRASES: dict[How, str] = {
+    How.CHOSEN: "chosen",
+    How.PICKED: "chosen",
+    How.ROLLED: "rolled by the author's weights",
+    How.ONLY: "the only branch",
 }
 
 
@@ -110,13 +110,13 @@ class Demand:
 class Beat:
     """One thing that happened: a side's move, a reaction's branch, an event's branch."""
 
-    kind: str  # "move", "reaction" or "event"
+    kind: Kind  # MOVE, REACTION or EVENT
     act_id: str
     turn: int
     actor: str | None  # the side that acts (id)
     actor_name: str
-    decided_by: str  # who decided it: a side's name, or CHANCE for an event
-    how: str  # "picked", "rolled", "only branch"
+    decided_by: str  # who decided it, in words: a side's name, or "chance" for an event
+    how: str  # a How: "picked", "rolled", "only branch"
     rule_label: str | None  # "Moscow answers the truce proposal" for a branch
     label: str
     category: str  # the PLOVER event category ("DEMAND"): the analyst's view
@@ -131,7 +131,7 @@ class Beat:
     @property
     def heading(self) -> str:
         """ "Russia: Launch waves of drone strikes" or "Moscow answers the truce proposal: Yes, but"."""
-        if self.kind == "move":
+        if self.kind == Kind.MOVE:
             return f"{self.actor_name}: {self.label}" if self.actor_name else self.label
         return f"{self.rule_label}: {self.label}" if self.rule_label else self.label
 
@@ -262,13 +262,15 @@ def story(session: Session, step_id: int | None = None) -> Story:
         beats: list[Beat | Note] = []
         start_turn = None
         for f in step.trace:
-            if f.kind in ("move", "reaction", "event"):
+            if f.kind in ACTS:
                 beats.append(views.beat(f))
                 turn = f.turn
                 if start_turn is None:
                     start_turn = turn
-            elif f.kind == "chain":
-                beats.append(Note(turn, f.label))  # the engine records it without a turn
+            elif f.kind in (Kind.CHAIN, Kind.FAILED):
+                beats.append(Note(turn, f.label))  # a cut chain is recorded without a turn
+            # TURN, ENDING and HORIZON lines are told by the turn headings and the ending;
+            # a SEALED choice stays unseen until the round applies it (a MOVE line then).
         steps.append(StepView(step.id, turn if start_turn is None else start_turn, tuple(beats), step.prompts))
     node = path[-1].node
     ending = views.ending(node.ending, node.turn, _ended_by_horizon(path[-1].trace)) if node.over else None
@@ -306,11 +308,16 @@ def readable(scn: Scenario, name: str, value: str) -> tuple[str, str]:
     described value, or the side and issue title of a stance, instead of internal ids."""
     var = _variables(scn).get(name)
     if var is not None:
-        return var.label, var.describe.get(value, humanize(value))
+        return var.label, var.describe.get(value, _value(value))
     actor, _, issue = name.partition(".")
     if actor in scn.actors and issue in scn.issues:
         return f"{scn.actors[actor].short}: {scn.issues[issue].title}", _option(scn, issue, value)
-    return humanize(name), humanize(value)
+    return humanize(name), _value(value)
+
+
+def _value(value: str) -> str:
+    """A value with no description, for a reader: flags read yes/no, ids lose underscores."""
+    return {"true": "yes", "false": "no"}.get(value, humanize(value))
 
 
 def _option(scn: Scenario, issue: str, value: str) -> str:
@@ -324,7 +331,7 @@ def _variables(scn: Scenario) -> dict:
 
 
 def _ended_by_horizon(trace: tuple[Fired, ...]) -> bool:
-    return any(f.kind == "horizon" for f in trace)
+    return any(f.kind == Kind.HORIZON for f in trace)
 
 
 class Views:
@@ -375,10 +382,10 @@ class Views:
             label=f.label,
             category=act.type if act is not None else "",
             basis=act.basis if act is not None else "",
-            probability=None if f.kind == "move" else f.probability,
+            probability=None if f.kind == Kind.MOVE else f.probability,
             text=act.text.strip() if act is not None and act.text else None,
             demands=tuple(Demand(d.text, self.quotes(d.quotes)) for d in act.demands) if act is not None else (),
-            rationale=act.rationale if act is not None and f.kind != "move" else None,
+            rationale=act.rationale if act is not None and f.kind != Kind.MOVE else None,
             changes=tuple(changes),
             quotes=self.quotes(f.quotes),
         )  # fmt: skip
@@ -399,10 +406,11 @@ class Views:
 
 
 def _decider(scn: Scenario, f: Fired) -> str:
-    """Who decided a step. The engine's own record of it wins where the trace carries one;
-    otherwise a move is its side's, a reaction's branch the reacting side's, an event's
-    chance's."""
-    owner = getattr(f, "owner", None)
-    if owner is None:
-        owner = None if f.kind == "event" else f.actor
-    return scn.actor_name(owner) if owner else CHANCE
+    """Who decided a step, in words. The engine's record of the owner wins where the trace
+    carries one; otherwise (as core.owner decides it) a move is its side's, a reaction's
+    branch the reacting side's, an event's chance's. A move at an open table is told as its
+    side's, not "the table's": the director chose it on that side's behalf."""
+    owner = getattr(f, "owner", None) or (CHANCE if f.kind == Kind.EVENT else f.actor or CHANCE)
+    if owner == TABLE and f.actor:
+        owner = f.actor
+    return scn.owner_name(owner)

@@ -16,6 +16,7 @@ import textwrap
 from sim.engine.model import Scenario
 from sim.engine.session import Session, Step
 from sim.engine.trace import Fired
+from sim.engine.vocab import Kind
 from sim.export.story import JUDGEMENTS_LEAD, RATIONALE_LEAD, Beat, Note, Quote, Story, percent, story
 
 
@@ -42,7 +43,7 @@ def act_tags(beat: Beat) -> str:
     return ", ".join(parts)
 
 
-_MARKERS = {"move": ">", "event": "~"}
+_MARKERS = {Kind.MOVE: ">", Kind.EVENT: "~", Kind.REACTION: "-"}
 
 
 def text(view: Story) -> str:
