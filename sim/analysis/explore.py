@@ -45,6 +45,7 @@ class Result:
     complete: bool = True  # False if max_nodes stopped it early
     playouts: int = 0
     counts: dict[str, int] = field(default_factory=dict)  # playouts: ending id -> count
+    ended_at: dict[int, float] = field(default_factory=dict)  # exhaustive: turn -> probability of ending then
 
 
 def exhaustive(
@@ -65,6 +66,7 @@ def exhaustive(
     last_turn = root.turn + depth - 1 if depth is not None else None
     ending_mass = [0.0] * len(scn.endings)
     result = Result({})
+    ended_at = result.ended_at
     seen = coverage.acts if coverage is not None else None
     advance, offered, rules, key_of = core.advance, core.offered, scn.rules, scn.relevant_key
     started = time.perf_counter()
@@ -83,6 +85,7 @@ def exhaustive(
                 result.nodes += 1
                 if node.ending >= 0:
                     ending_mass[node.ending] += mass
+                    ended_at[node.turn] = ended_at.get(node.turn, 0.0) + mass
                     if coverage is not None:
                         coverage.endings.add(node.ending)
                     continue

@@ -83,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     from sim.cli.serve import configure as configure_serve
 
     configure_serve(add("serve", "serve the UI to web browsers, each connection its own app (Ctrl+C stops it)"))
+
+    from sim.cli.export import configure as configure_export
+
+    configure_export(add("export", "handouts, role sheets, teacher's notes (PDF or HTML) and pictures of the tree (SVG, DOT, Mermaid)"))
     return parser
 
 
@@ -174,4 +178,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from sim.cli.serve import serve
 
         return serve(args.scenario, args.seed, args.host, args.port, args.max_connections)
+    if command == "export":
+        from sim.cli.export import run as export
+
+        return export(args)
     raise AssertionError(command)  # pragma: no cover
