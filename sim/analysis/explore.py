@@ -45,7 +45,7 @@ class Result:
     complete: bool = True  # False if max_nodes stopped it early
     playouts: int = 0
     counts: dict[str, int] = field(default_factory=dict)  # playouts: ending id -> count
-    ended_at: dict[int, float] = field(default_factory=dict)  # exhaustive: turn -> probability of ending then
+    ended_at: dict[int, float] = field(default_factory=dict)  # exhaustive: turn played last -> probability of ending in it
 
 
 def exhaustive(
@@ -85,7 +85,6 @@ def exhaustive(
                 result.nodes += 1
                 if node.ending >= 0:
                     ending_mass[node.ending] += mass
-                    ended_at[node.turn] = ended_at.get(node.turn, 0.0) + mass
                     if coverage is not None:
                         coverage.endings.add(node.ending)
                     continue
@@ -113,7 +112,12 @@ def exhaustive(
                     child = advance(scn, node, a, None, seen)
                     share = mass * a.weight / total
                     cs = child.state
-                    target = nxt if (child.pending and cs[0] == turn) else next_layer
+                    if child.pending and cs[0] == turn:
+                        target = nxt
+                    else:
+                        target = next_layer
+                        if child.ending >= 0:  # it ended in this turn, even if at its very end
+                            ended_at[turn] = ended_at.get(turn, 0.0) + share
                     entry = target.setdefault((cs[0], key_of(cs), child.pending, child.ending), [child, 0.0])
                     entry[1] += share
             current = nxt

@@ -1,7 +1,8 @@
 """How long a scenario runs, from exhaustive exploration: what a teacher plans a lesson by.
 
-A path's length is the turn it ends at, counted as the title bar counts it ("Ended at
-turn N": the turn the ending came in, the horizon for the horizon's ending). The
+A path's length is the number of turns played: the turn in which its ending came,
+whether during the turn or when it closed (the engine then already counts the next
+turn, which is never played; the horizon's ending comes after the last turn). The
 typical length is the median under the author's weights, moves counted equally: half
 of the weight ends by then. Like every figure from the weights, it reads the author's
 judgement; it is not a forecast.
@@ -35,8 +36,7 @@ def length(scn: Scenario, result: Result) -> Length | None:
     by_turn: dict[int, float] = {}
     for turn, mass in result.ended_at.items():
         if mass > 0:
-            shown = min(turn, scn.horizon)
-            by_turn[shown] = by_turn.get(shown, 0.0) + mass
+            by_turn[turn] = by_turn.get(turn, 0.0) + mass
     if not by_turn:
         return None
     total = sum(by_turn.values())

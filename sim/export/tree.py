@@ -236,8 +236,7 @@ def _collapse_chains(graph: Graph) -> None:
         if graph.nodes[b.dst].kind in ("other", "open"):
             continue  # "Fighting goes on, other branches" would read as one act
         a.labels.extend(b.labels)
-        a.dst = b.dst
-        a.mass = b.mass
+        a.dst = b.dst  # its width stays the probability of entering the chain
         a.current = a.current and b.current
         a.share = None  # a chain's steps each had their own share; its width tells the whole
         incoming[b.dst] = [a if e is b else e for e in incoming.get(b.dst, [])]
