@@ -67,6 +67,12 @@ def _os_error(label: str, exc: OSError) -> FileError:
     return FileError(label, _reason(exc), exc.errno)
 
 
+def describe_os_error(exc: OSError) -> str:
+    """One line for an OSError raised anywhere: ``FILE: error: reason``."""
+    name = exc.filename if exc.filename is not None else ("standard output" if exc.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG) else "sim")
+    return f"{os.fsdecode(name) if isinstance(name, bytes) else name}: error: {_reason(exc)}"
+
+
 def _reason(exc: OSError) -> str:
     if isinstance(exc, FileError):
         return exc.strerror
@@ -84,7 +90,7 @@ def _reason(exc: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _path(target: str | os.PathLike, label: str) -> str:
+def checked_path(target: str | os.PathLike, label: str) -> str:
     """The path as a string, refused at once if no file could ever have that name."""
     text = os.fspath(target)
     if isinstance(text, bytes):  # pragma: no cover - callers pass text
@@ -112,7 +118,7 @@ def write_file(target: str | os.PathLike, data: str | bytes) -> Path:
 
     Replaces an existing regular file (through a symlink, keeping the link and the mode)."""
     label = str(os.fspath(target))
-    path = _path(target, label)
+    path = checked_path(target, label)
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -137,7 +143,7 @@ def write_new(target: str | os.PathLike, data: str | bytes) -> Path:
     If ``target`` is taken (by a file, a symlink, anything), the first free name of
     ``NAME-2.EXT``, ``NAME-3.EXT``, ... is used. The file appears whole or not at all."""
     label = str(os.fspath(target))
-    path = Path(_path(target, label))
+    path = Path(checked_path(target, label))
     raw = _bytes(data)
     folder = path.parent
     _check_folder(str(folder), label)
@@ -340,7 +346,7 @@ def read_file(target: str | os.PathLike, label: str | None = None, *, limit: int
 
     With ``roots``, the file (after every symlink) must lie inside one of them."""
     label = label if label is not None else str(os.fspath(target))
-    path = _path(target, label)
+    path = checked_path(target, label)
     if roots is not None:
         confine(path, roots, label)
     try:
@@ -358,7 +364,7 @@ def read_file(target: str | os.PathLike, label: str | None = None, *, limit: int
         st = os.fstat(fd)  # what was opened, whatever the path points to now
         _check_regular(st, label)
         if st.st_size > limit:
-            raise FileError(label, f"the file is {_size(st.st_size)}; the limit is {_size(limit)}")
+            raise FileError(label, f"file is {_size(st.st_size)}; the limit is {_size(limit, limit=True)}")
         os.set_blocking(fd, True)
         chunks, total = [], 0
         while total <= limit:
@@ -374,14 +380,14 @@ def read_file(target: str | os.PathLike, label: str | None = None, *, limit: int
     finally:
         os.close(fd)
     if total > limit:  # it grew while we read, or says size 0 and streams (/proc)
-        raise FileError(label, f"the file is larger than {_size(limit)}")
+        raise FileError(label, f"file is larger than {_size(limit, limit=True)}")
     return b"".join(chunks)
 
 
 def check_readable(target: str | os.PathLike, label: str | None = None) -> None:
     """Raise :class:`FileError` unless ``target`` is an existing regular file (nothing is read)."""
     label = label if label is not None else str(os.fspath(target))
-    path = _path(target, label)
+    path = checked_path(target, label)
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -398,11 +404,11 @@ def _check_regular(st: os.stat_result, label: str) -> None:
         raise FileError(label, f"is {_kind(st.st_mode)}, not a regular file")
 
 
-def _size(n: int) -> str:
-    if n >= 1 << 20:
-        return f"{n / (1 << 20):.1f} MB"
-    if n >= 1 << 10:
-        return f"{n / (1 << 10):.1f} KB"
+def _size(n: int, *, limit: bool = False) -> str:
+    """A size as '10.0 MB'; a limit that is a whole number of units as '4 MB'."""
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            return f"{n // scale} {unit}" if limit and n % scale == 0 else f"{n / scale:.1f} {unit}"
     return f"{n} bytes"
 
 
@@ -438,7 +444,7 @@ def confine(path: str | os.PathLike, roots: Sequence[Path], label: str) -> str:
 
     Decided on the path alone, before the file is opened, so nothing of a file outside is read
     (and a file outside that does not exist is refused the same way as one that does)."""
-    text = _path(path, label)
+    text = checked_path(path, label)
     real = os.path.realpath(text)
     for root in roots:
         if _inside(real, os.path.realpath(root)):
@@ -464,8 +470,8 @@ def yaml_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     ``/proc`` or ``/`` is refused quickly instead of walked."""
     out: list[Path] = []
     for p in paths:
-        label = str(os.fspath(p))
-        text = _path(p, label)
+        text = os.fspath(p)
+        label = text
         try:
             is_dir = stat.S_ISDIR(os.stat(text).st_mode)
         except (OSError, ValueError):

@@ -8,6 +8,7 @@ same exhaustive exploration of ``whole_arc`` (about 12 s) pay for it once.
 from __future__ import annotations
 
 import functools
+import shutil
 from pathlib import Path
 
 from sim.analysis.explore import Coverage, Result, exhaustive, paths_to_endings, reachable
@@ -101,14 +102,25 @@ stances:
 def scenario_text(body: str, *, id: str = "t", horizon: int = 6, on_horizon: str = "drag", meta: str = "") -> str:
     """A full scenario: the common header (one source, two actors, one stance) plus ``body``.
 
-    ``body`` must declare the endings, including ``on_horizon`` (default ``drag``)."""
+    ``body`` must declare the endings, including ``on_horizon`` (default ``drag``). The
+    source is ``seeds/ARTICLE_C`` beside the file: write it with :func:`add_article`."""
     extra = "".join(f"  {line}\n" for line in meta.splitlines() if line.strip())
-    head = HEADER.format(id=id, horizon=horizon, on_horizon=on_horizon, extra_meta=extra, article=SEEDS / ARTICLE_C)
+    head = HEADER.format(id=id, horizon=horizon, on_horizon=on_horizon, extra_meta=extra, article=f"seeds/{ARTICLE_C}")
     return head + body
+
+
+def add_article(folder: Path) -> Path:
+    """A copy of article C in ``folder/seeds/``: sources are read only from inside a project."""
+    target = folder / "seeds" / ARTICLE_C
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SEEDS / ARTICLE_C, target)
+    return target
 
 
 def write_scenario(folder: Path, body: str, name: str = "t.yaml", **kw) -> Path:
     path = folder / name
+    add_article(path.parent)
     path.write_text(scenario_text(body, **kw), encoding="utf-8")
     return path
 

@@ -6,14 +6,16 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-from _support import ARTICLE_C, SEEDS
+from _support import ARTICLE_C, add_article
 
 from sim.cli.main import main
+from sim.diagnostics import InputError
 
-ARTICLE = SEEDS / ARTICLE_C
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 MINI = """\
 scenario:
@@ -92,7 +94,15 @@ endings:
   drag:
     title: Talks drag on
     text: Nothing.
-""".replace("@ARTICLE@", str(ARTICLE))
+""".replace("@ARTICLE@", f"seeds/{ARTICLE_C}")
+
+
+def write_mini(folder: Path, name: str = "mini.yaml") -> Path:
+    """MINI in ``folder``, with the article its source names beside it."""
+    add_article(folder)
+    path = folder / name
+    path.write_text(MINI, encoding="utf-8")
+    return path
 
 # `FILE:LINE:COL: error: ...` or, when there is no position, `FILE: error: ...`
 DIAG = re.compile(r"^(?P<file>.+?)(?::(?P<line>\d+):(?P<col>\d+))?: error: (?P<msg>.+)$")
@@ -187,6 +197,7 @@ def _write_cases(folder: Path) -> None:
     }
     for name, data in files.items():
         (folder / name).write_bytes(data)
+    add_article(folder)
     (folder / "a_folder").mkdir(exist_ok=True)
     size = 10 * 1024 * 1024
     with (folder / "big.yaml").open("wb") as fh:  # 10 MB of valid YAML
@@ -256,7 +267,7 @@ def test_quote_error_points_at_the_quote_text(in_cases, capsys):
 
 def test_control_check_the_good_scenario_passes(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "mini.yaml").write_text(MINI, encoding="utf-8")
+    write_mini(tmp_path)
     assert main(["validate", "mini.yaml"]) == 0
     assert main(["run", "mini.yaml", "--seed", "1"]) == 0
     out, err = capsys.readouterr()
@@ -302,7 +313,7 @@ def test_run_directory_is_not_a_file(tmp_path, monkeypatch, capsys):
 def test_run_unknown_scenario_id(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SIM_SCENARIOS", str(tmp_path))
-    (tmp_path / "mini.yaml").write_text(MINI, encoding="utf-8")
+    write_mini(tmp_path)
     assert main(["run", "minj"]) == 1
     out, err = capsys.readouterr()
     expect_error(out, err, "minj", contains=["no such scenario file or id", "did you mean 'mini'"], positioned=False)
@@ -344,7 +355,7 @@ def test_subprocess_prints_diagnostics_not_tracebacks(cases, command, name):
 @pytest.fixture
 def scn(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "mini.yaml").write_text(MINI, encoding="utf-8")
+    write_mini(tmp_path)
     return tmp_path
 
 
@@ -468,3 +479,217 @@ def test_failing_expectation_through_a_real_process(scn):
     proc = sim("run", "mini.yaml", "--script", "script.yaml", cwd=scn)
     assert proc.returncode == 3
     expect_error(proc.stdout, proc.stderr, "script.yaml", 3, None, ["expected turn 9, got"])
+
+
+# --- reading: confined, regular files only, never blocking (issue 7, item 4) -----------------------------------
+
+SECRET = "hunter2-password-line"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project (scenarios/ and seeds/) with a secret file beside it, outside it."""
+    monkeypatch.delenv("SIM_ROOT", raising=False)
+    monkeypatch.delenv("SIM_SCENARIOS", raising=False)
+    root = tmp_path / "proj"
+    (root / "scenarios").mkdir(parents=True)
+    add_article(root)
+    (tmp_path / "secret.yaml").write_text(f"# {SECRET}\n{SECRET}: 1\n", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text(f"{SECRET} and more text\n" * 50, encoding="utf-8")
+    monkeypatch.chdir(root)
+    return root
+
+
+def write_in(project: Path, text: str, name: str = "x.yaml") -> str:
+    path = project / "scenarios" / name
+    path.write_text(text.replace("file: seeds/", "file: ../seeds/"), encoding="utf-8")
+    return str(path.relative_to(project))
+
+
+@pytest.mark.parametrize("how", ["../../secret.yaml", "ABSOLUTE", "LINK"])
+def test_an_include_outside_the_project_is_refused_and_nothing_of_it_printed(project, capsys, how):
+    target = project.parent / "secret.yaml"
+    if how == "ABSOLUTE":
+        how = str(target)
+    elif how == "LINK":
+        (project / "scenarios" / "inside.yaml").symlink_to(target)
+        how = "inside.yaml"
+    name = write_in(project, f"include: [{how}]\n" + MINI)
+    for command in ("validate", "run"):
+        assert main([command, name]) == 1
+        out, err = capsys.readouterr()
+        assert SECRET not in out + err
+        expect_error(out, err, name, 1, 11, [f"cannot include {how}: is outside the project folder {project}"])
+
+
+def test_etc_shadow_as_an_include_prints_nothing_of_it(project, capsys):
+    name = write_in(project, "include: [/etc/shadow, /etc/passwd]\n" + MINI)
+    assert main(["validate", name]) == 1
+    out, err = capsys.readouterr()
+    assert "root:" not in out + err
+    assert len(expect_error(out, err, name, 1, None, ["is outside the project folder"])) == 2
+
+
+def test_a_source_outside_the_project_is_refused_and_no_nearest_passage_leaks(project, capsys):
+    name = write_in(project, _mini_with(f"file: seeds/{ARTICLE_C}", f"file: ../../secret.txt").replace("How will these 30 days", "hunter2-passwort-line"))
+    assert main(["validate", name]) == 1
+    out, err = capsys.readouterr()
+    assert SECRET not in out + err
+    expect_error(out, err, name, contains=["cannot read source ../../secret.txt: is outside the project folder"])
+
+
+def test_a_root_named_with_sim_root_lets_a_source_in(project, capsys, monkeypatch):
+    shared = project.parent / "shared_seeds"
+    shared.mkdir()
+    (shared / ARTICLE_C).write_bytes((project / "seeds" / ARTICLE_C).read_bytes())
+    name = write_in(project, _mini_with(f"file: seeds/{ARTICLE_C}", f"file: ../../shared_seeds/{ARTICLE_C}"))
+    assert main(["validate", name]) == 1
+    capsys.readouterr()
+    monkeypatch.setenv("SIM_ROOT", str(shared))
+    assert main(["validate", name]) == 0, capsys.readouterr()
+    capsys.readouterr()
+    monkeypatch.delenv("SIM_ROOT")
+    assert main(["validate", "--root", str(shared), name]) == 0, capsys.readouterr()
+
+
+def fifo_cases(project: Path) -> dict[str, tuple[list[str], str]]:
+    """Each way a FIFO can be handed to sim, as the arguments of one command."""
+    os.mkfifo(project / "scenarios" / "fifo.yaml")
+    os.mkfifo(project / "seeds" / "fifo.txt")
+    os.mkfifo(project / "script_fifo.yaml")
+    write_in(project, "include: [fifo.yaml]\n" + MINI, "inc.yaml")
+    write_in(project, _mini_with(f"file: seeds/{ARTICLE_C}", "file: seeds/fifo.txt"), "src.yaml")
+    write_in(project, _mini_with(f"file: seeds/{ARTICLE_C}", "file: /dev/stdin"), "stdin.yaml")
+    write_in(project, MINI, "mini.yaml")
+    regular = "is a FIFO, not a regular file"
+    return {
+        "scenario": (["validate", "scenarios/fifo.yaml"], regular),
+        "run scenario": (["run", "scenarios/fifo.yaml"], regular),
+        "include": (["validate", "scenarios/inc.yaml"], regular),
+        "source": (["validate", "scenarios/src.yaml"], regular),
+        "script": (["run", "scenarios/mini.yaml", "--script", "script_fifo.yaml"], regular),
+        "play scenario": (["play", "scenarios/fifo.yaml"], regular),
+        "play load": (["play", "scenarios/mini.yaml", "--load", "script_fifo.yaml"], regular),
+        "dev stdin source": (["validate", "scenarios/stdin.yaml"], "is outside the project folder"),
+        "dev stdin source, / a root": (["validate", "--root", "/", "scenarios/stdin.yaml"], "not a regular file"),
+    }
+
+
+def test_fifos_and_dev_stdin_are_refused_at_once_never_waited_on(project, monkeypatch):
+    monkeypatch.setenv("SIM_ROOT", "")  # the project alone
+    for what, (args, fragment) in fifo_cases(project).items():
+        # stdin is a pipe nobody writes to: anything reading it would block until the timeout
+        proc = subprocess.Popen([sys.executable, "-m", "sim", *args], cwd=project, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise AssertionError(f"{what}: sim blocked") from None
+        finally:
+            proc.stdin and not proc.stdin.closed and proc.stdin.close()
+        assert proc.returncode == 1, (what, out, err)
+        lines = errors_in(out, err)
+        assert any(fragment in m["msg"] for m in lines), (what, out, err)
+
+
+def test_validate_proc_does_not_walk_the_filesystem():
+    started = time.monotonic()
+    proc = sim("validate", "/proc", cwd=REPO_ROOT)
+    assert proc.returncode == 1
+    assert time.monotonic() - started < 30
+    expect_error(proc.stdout, proc.stderr, "/proc", contains=["entries to look through"], positioned=False)
+
+
+@pytest.mark.parametrize("kind", ["loop", "nul", "long", "long_include"])
+def test_impossible_paths_are_one_line_exit_1(project, capsys, kind):
+    if kind == "loop":
+        (project / "a.yaml").symlink_to("b.yaml")
+        (project / "b.yaml").symlink_to("a.yaml")
+        arg, fragment = "a.yaml", "a loop of symbolic links"
+    elif kind == "nul":
+        arg, fragment = "bad\x00name.yaml", "NUL byte"
+    elif kind == "long":
+        arg, fragment = "x" * 5000 + ".yaml", "too long"
+    else:
+        arg, fragment = write_in(project, f"include: [{'y' * 5000}.yaml]\n" + MINI), "too long"
+    for command in ("validate", "run"):
+        assert main([command, arg]) == 1
+        out, err = capsys.readouterr()
+        lines = errors_in(out, err)
+        assert any(fragment in m["msg"] for m in lines), lines
+        assert all(len(line) < 2000 for line in (out + err).splitlines())
+
+
+# --- control characters: refused in every text read, never echoed (issue 7, item 4) --------------------------------
+
+
+@pytest.mark.parametrize(
+    "old, new, fragment",
+    [
+        ("  title: Mini\n", '  title: "\\e[2J\\e]0;pwned\\a"\n', "U+001B"),
+        ("  title: Mini\n", "  title: Mini\x1b[2J\n", "U+001B"),
+        ("  title: Mini\n", "  title: Mini\x9b31m\n", "U+009B"),
+        ("  title: Mini\n", "  title: Mini\rOverwritten\n", "U+000D"),
+        ("  title: Mini\n", '  title: "Mini\\u0007"\n', "U+0007"),
+    ],
+    ids=["escape-in-quotes", "raw-esc", "raw-c1-csi", "lone-cr", "bell-escape"],
+)
+def test_control_characters_in_a_scenario_are_refused_at_their_line(tmp_path, monkeypatch, capsys, old, new, fragment):
+    monkeypatch.chdir(tmp_path)
+    add_article(tmp_path)
+    (tmp_path / "c.yaml").write_text(_mini_with(old, new), encoding="utf-8")
+    for command in ("validate", "run"):
+        assert main([command, "c.yaml"]) == 1
+        out, err = capsys.readouterr()
+        expect_error(out, err, "c.yaml", line_of(MINI, old.strip()), None, [fragment, "not allowed"])
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", out + err)
+
+
+def test_crlf_line_ends_are_still_fine(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    add_article(tmp_path)
+    (tmp_path / "crlf.yaml").write_bytes(MINI.replace("\n", "\r\n").encode())
+    assert main(["validate", "crlf.yaml"]) == 0, capsys.readouterr()
+
+
+@pytest.mark.parametrize("text", ['scenario: mini\nsteps: ["us_put\\e[2J"]\n', "scenario: mini\ntitle: x\x1b]0;t\x07\nsteps: [us_put]\n"], ids=["escape", "raw"])
+def test_control_characters_in_a_script_or_session_are_refused(scn, capsys, text):
+    code, out, err = run_script(scn, text, capsys)
+    assert code == 1 and out == ""
+    expect_error(out, err, "script.yaml", 2, None, ["control character"])
+    assert "\x1b" not in err
+
+
+def test_a_saved_session_with_an_escape_is_refused_by_the_loader(scn):
+    from sim.format import load_scenario
+    from sim.ui.storage import load
+
+    (scn / "s.yaml").write_text('scenario: mini\nseed: 1\nsteps: ["us_put\\e[2J"]\n', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load(load_scenario(scn / "mini.yaml"), scn / "s.yaml")
+    assert "control character U+001B" in info.value.diagnostics[0].format()
+
+
+def test_echoed_values_are_escaped_onto_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    add_article(tmp_path)
+    (tmp_path / "m.yaml").write_text(_mini_with("  id: mini\n", '  id: "two\\nlines"\n'), encoding="utf-8")
+    assert main(["validate", "m.yaml"]) == 1
+    out, err = capsys.readouterr()
+    (m,) = expect_error(out, err, "m.yaml", 2, None, ["'two\\nlines' is not a valid id"])
+    name = "evil\x1b]0;pwned\x07\n.yaml"
+    assert main(["validate", name]) == 1
+    out, err = capsys.readouterr()
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert "evil\\x1b]0;pwned\\x07\\n.yaml: error: no such file" in err + out
+
+
+def test_a_long_misquote_echoes_a_bounded_nearest_passage(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    add_article(tmp_path)
+    long_quote = "How will these 31 days be used " * 80
+    (tmp_path / "q.yaml").write_text(_mini_with("How will these 30 days", long_quote.strip()), encoding="utf-8")
+    assert main(["validate", "q.yaml"]) == 1
+    out, err = capsys.readouterr()
+    (m,) = expect_error(out, err, "q.yaml", contains=["nearest passage"])
+    assert len(m.group(0)) < 1200

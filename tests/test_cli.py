@@ -111,11 +111,12 @@ def test_run_markdown(repo, capsys):
 
 def test_run_output_writes_the_file_and_prints_nothing(repo, tmp_path, capsys):
     _, expected, _ = run(capsys, "run", "istanbul_rounds", "--seed", "8", "--format", "json")
-    target = tmp_path / "sub" / "run.json"
+    target = tmp_path / "run.json"
     code, out, err = run(capsys, "run", "istanbul_rounds", "--seed", "8", "--format", "json", "--output", str(target))
     assert code == 0 and out == "" and err == ""
     assert target.read_text(encoding="utf-8") == expected
     assert [p.name for p in target.parent.iterdir()] == ["run.json"], "no temporary file left behind"
+    assert run(capsys, "run", "istanbul_rounds", "--seed", "8", "--format", "json", "-o", "-")[1] == expected
 
 
 def test_run_a_passing_script_prints_its_golden_transcript(repo, capsys):
@@ -306,3 +307,148 @@ def test_python_m_sim_version():
     proc = subprocess.run([sys.executable, "-m", "sim", "--version"], cwd=REPO, capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0
     assert proc.stdout == f"sim {__version__}\n"
+
+
+# --- writing files: one path for every output (issue 7, item 3) -----------------------------------------------
+
+OUTPUTS = {  # command -> the arguments that print something, before -o
+    "run": ["run", "ceasefire_30_day", "--seed", "2"],
+    "schema": ["schema"],
+}
+
+
+@pytest.mark.parametrize("command", list(OUTPUTS))
+def test_output_failures_exit_1_with_one_line_naming_the_path(repo, tmp_path, capsys, command):
+    cases = {
+        "/dev/full": "no space left on the device",
+        str(tmp_path): "is a directory, not a file sim can write",
+        str(tmp_path / "missing" / "a" / "b.txt"): f"no such folder: {tmp_path / 'missing' / 'a'} (sim does not create folders)",
+        str(tmp_path / ("x" * 3000)): "the file name is too long",
+    }
+    for target, reason in cases.items():
+        code, out, err = run(capsys, *OUTPUTS[command], "-o", target)
+        assert code == 1 and out == "", (target, err)
+        (line,) = err.splitlines()
+        assert line.endswith(reason) and ": error: " in line, line
+        assert line.startswith(target[:100])
+    assert sorted(p.name for p in tmp_path.iterdir()) == [], "nothing created, no temporary left"
+
+
+@pytest.mark.parametrize("command", list(OUTPUTS))
+def test_output_keeps_an_existing_files_mode_and_symlink(repo, tmp_path, capsys, command):
+    expected = run(capsys, *OUTPUTS[command])[1]
+    real = tmp_path / "real.txt"
+    real.write_text("old")
+    real.chmod(0o640)
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    for target in (real, link):
+        assert run(capsys, *OUTPUTS[command], "-o", str(target))[:2] == (0, "")
+        assert real.read_text() == expected
+        assert oct(real.stat().st_mode & 0o777) == oct(0o640)
+    assert link.is_symlink()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+@pytest.mark.parametrize("command", list(OUTPUTS))
+def test_output_to_a_device_writes_to_it_and_never_replaces_it(repo, tmp_path, capsys, command):
+    """As root, `-o /dev/null` once replaced /dev/null with a plain file: here its private twin."""
+    import stat as st
+
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | st.S_IFCHR, os.makedev(1, 3))
+    before = os.stat(null)
+    assert run(capsys, *OUTPUTS[command], "-o", str(null))[:3] == (0, "", "")
+    after = os.stat(null)
+    assert st.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+
+
+def test_output_dash_and_dev_stdout_are_standard_output(repo, tmp_path):
+    expected = subprocess.run([sys.executable, "-m", "sim", "schema"], cwd=REPO, capture_output=True, text=True, timeout=60).stdout
+    for target in ("-", "/dev/stdout"):
+        out = tmp_path / "out.json"
+        with out.open("w") as fh:
+            proc = subprocess.run([sys.executable, "-m", "sim", "schema", "-o", target], cwd=REPO, stdout=fh, stderr=subprocess.PIPE, text=True, timeout=60)
+        assert proc.returncode == 0 and proc.stderr == ""
+        assert out.read_text() == expected
+
+
+def test_standard_output_on_a_full_disk_is_one_line_exit_1(repo):
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "sim", "schema"], cwd=REPO, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr == "standard output: error: no space left on the device\n"
+
+
+# --- the command line keeps its contract (issue 7, item 5) -----------------------------------------------
+
+
+def usage_error(capsys, *args) -> str:
+    with pytest.raises(SystemExit) as exc:
+        main(list(args))
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: sim" in err and "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize("command", [["run", "ceasefire_30_day"], ["explore", "ceasefire_30_day"], ["play", "ceasefire_30_day"]], ids=lambda c: c[0])
+@pytest.mark.parametrize("seed", ["-1", str(2**63), "1.5", "seven"])
+def test_seeds_outside_the_range_scripts_accept_are_usage_errors(capsys, command, seed):
+    err = usage_error(capsys, *command, "--seed", seed)
+    assert f"argument --seed: must be a whole number from 0 to {2**63 - 1}" in err
+
+
+def test_the_command_line_and_scripts_accept_the_same_seeds(repo, capsys):
+    from sim.format.script import Script
+    from sim.seeds import MAX_SEED, MIN_SEED, parse_seed
+
+    bounds = {type(m).__name__: getattr(m, next(a for a in ("ge", "le") if hasattr(m, a))) for m in Script.model_fields["seed"].metadata}
+    assert bounds == {"Ge": MIN_SEED, "Le": MAX_SEED}
+    assert parse_seed(str(MAX_SEED)) == MAX_SEED and parse_seed("0") == 0
+    assert run(capsys, "run", "ceasefire_30_day", "--seed", str(MAX_SEED))[0] == 0
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["validate", "scenarios", "--strict", "--no-lint"], "--strict makes lint warnings errors; with --no-lint there are none"),
+        (["play", "ceasefire_30_day", "--seed", "3", "--load", "x.yaml"], "--seed does not apply with --load"),
+    ],
+)
+def test_options_that_do_not_apply_together_are_refused(capsys, args, fragment):
+    assert fragment in usage_error(capsys, *args)
+
+
+def test_play_a_missing_file_exits_1_like_a_missing_id(repo, capsys):
+    for name, fragment in (("/nonexistent.yaml", "/nonexistent.yaml: error: no such file"), ("nosuchid", "nosuchid: error: no such scenario file or id")):
+        code, out, err = run(capsys, "play", name)
+        assert code == 1 and out == ""
+        assert err.startswith(fragment), err
+    code, out, err = run(capsys, "play", "ceasefire_30_day", "--load", "/nonexistent.yaml")
+    assert code == 1 and err == "/nonexistent.yaml: error: no such file\n"
+
+
+def test_usage_errors_never_echo_control_characters(capsys):
+    err = usage_error(capsys, "list", "\x1b]0;pwned\x07")
+    assert "\x1b" not in err and "\x07" not in err
+    assert "\\x1b]0;pwned\\x07" in err
+
+
+def test_a_session_too_big_to_reopen_is_never_written(tmp_path):
+    from sim.files import FileError
+    from sim.format.script import dump_session, parse_script_text
+    from sim.format.yamlread import MAX_NODES
+    from sim.ui.storage import write_autosave
+
+    def data(steps: int) -> dict:
+        return {"scenario": "ceasefire_30_day", "seed": 1, "steps": ["us_call_putin"] * steps}
+
+    fits = MAX_NODES - 7  # the mapping, its 3 keys, 2 scalars and the list are values too
+    assert len(parse_script_text(dump_session(data(fits)), "s").steps) == fits  # the largest that reopens
+    with pytest.raises(FileError) as info:
+        dump_session(data(fits + 1))
+    assert isinstance(info.value, OSError)
+    assert f"the {MAX_NODES:,} a session can be reopened with" in info.value.strerror
+    target = tmp_path / "auto.yaml"
+    assert write_autosave(target, data(fits + 1)) is None and not target.exists()

@@ -511,7 +511,7 @@ def test_directory_is_not_a_file(tmp_path):
     folder = tmp_path / "folder.yaml"
     folder.mkdir()
     d = refused_file(folder)
-    assert d.message == "is a directory, not a file"
+    assert d.message == "is a directory, not a regular file"
 
 
 def test_label_defaults_to_the_path(tmp_path):

@@ -8,7 +8,8 @@ import os
 import sys
 
 from sim import __version__
-from sim.diagnostics import InputError
+from sim.diagnostics import InputError, escape
+from sim.seeds import RANGE_TEXT, parse_seed
 
 # Exit codes (documented in the README and `sim --help`).
 OK = 0
@@ -22,8 +23,9 @@ INTERNAL = 70
 
 EPILOG = """exit codes:
   0  success
-  1  invalid input: a scenario, script or save file has errors (each printed as file:line:col)
-  2  bad command-line usage
+  1  invalid input: a scenario, script or save file has errors (each printed as file:line:col),
+     or a file cannot be read or written (one line naming it)
+  2  bad command-line usage, including options that do not apply together
   3  a script's expectations did not hold
   4  a run stopped at a dead end (nothing on offer, no ending)
   5  sim serve could not listen (the port is in use, or the host is not this machine)
@@ -31,8 +33,21 @@ EPILOG = """exit codes:
   130 interrupted"""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with what it echoes of the command line escaped (no control characters
+    reach the terminal from an argument) and a usage error still exit 2."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(USAGE, f"{self.prog}: error: {escape(message)}\n")
+
+
+ROOT_HELP = "also read includes and sources from DIR (repeatable; the same as listing it in $SIM_ROOT)"
+SEED_HELP = f"seed for rolls: {RANGE_TEXT}"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="sim",
         description="Step through how a negotiation could branch, grounded in its source articles. "
         "With no command, opens the terminal UI on the default scenario.",
@@ -40,39 +55,48 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"sim {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    commands: dict[str, argparse.ArgumentParser] = {}
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help_text, description=help_text, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        commands[name] = sub.add_parser(name, help=help_text, description=help_text, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        return commands[name]
+
+    parser.commands = commands  # for refusing options that do not apply together
 
     p = add("play", "open the terminal UI on a scenario (a picker when none is named)")
     p.add_argument("scenario", nargs="?", help="a scenario file or id (default: choose from a list)")
-    p.add_argument("--seed", type=int, default=None, help="seed for rolls (default: 1)")
+    p.add_argument("--seed", type=parse_seed, default=None, help=SEED_HELP + " (default: 1; not with --load, whose session has its seed)")
     p.add_argument("--load", metavar="FILE", help="open a saved session")
+    p.add_argument("--root", metavar="DIR", action="append", help=ROOT_HELP)
 
     p = add("validate", "check scenario files: schema, references, expressions, quotes, lint")
     p.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
     p.add_argument("--strict", action="store_true", help="treat lint warnings as errors")
-    p.add_argument("--no-lint", action="store_true", help="skip the reachability lint")
+    p.add_argument("--no-lint", action="store_true", help="skip the reachability lint (not with --strict)")
+    p.add_argument("--root", metavar="DIR", action="append", help=ROOT_HELP)
 
     p = add("run", "run a scenario headless, scripted or by seeded rolls, and print the transcript")
     p.add_argument("scenario", help="a scenario file or id")
     p.add_argument("--script", metavar="FILE", help="a script or saved session to replay")
-    p.add_argument("--seed", type=int, default=None, help="seed for rolls (default: the script's, else 0)")
+    p.add_argument("--seed", type=parse_seed, default=None, help=SEED_HELP + " (default: the script's, else 0)")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    p.add_argument("--output", "-o", metavar="FILE", help="write the transcript to FILE")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the transcript to FILE ('-': standard output)")
+    p.add_argument("--root", metavar="DIR", action="append", help=ROOT_HELP)
 
     p = add("explore", "explore every branch to a horizon, or run Monte Carlo playouts")
     p.add_argument("scenario", help="a scenario file or id")
     p.add_argument("--depth", type=int, default=None, help="turns to explore (default: the scenario's horizon)")
     p.add_argument("--playouts", type=int, default=None, help="run N seeded random playouts instead")
-    p.add_argument("--seed", type=int, default=0, help="seed for playouts")
+    p.add_argument("--seed", type=parse_seed, default=0, help=f"seed for playouts: {RANGE_TEXT}")
     p.add_argument("--max-nodes", type=int, default=5_000_000, help="stop exhaustive exploration after this many nodes")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--paths", action="store_true", help="print a shortest path of choices to each ending (as script steps)")
+    p.add_argument("--root", metavar="DIR", action="append", help=ROOT_HELP)
 
     p = add("schema", "print the JSON Schema of the scenario format (for editors)")
-    p.add_argument("--output", "-o", metavar="FILE", help="write it to FILE")
+    p.add_argument("--output", "-o", metavar="FILE", help="write it to FILE ('-': standard output)")
 
     add("list", "list the scenarios in scenarios/")
 
@@ -100,11 +124,33 @@ def _shown(path) -> str:
         return str(path)
 
 
+def refuse_conflicts(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Options that do not apply together are a usage error (exit 2), never silently ignored."""
+    command = args.command
+    if command == "validate" and args.strict and args.no_lint:
+        parser.commands[command].error("--strict makes lint warnings errors; with --no-lint there are none: give one or the other")
+    if command == "play" and args.seed is not None and args.load:
+        parser.commands[command].error("--seed does not apply with --load: a saved session keeps its own seed")
+
+
+def use_roots(roots: list[str] | None) -> None:
+    """``--root DIR``: add DIR to the folders includes and sources may be read from."""
+    if roots:
+        from sim.files import ROOT_ENV
+
+        named = [p for p in os.environ.get(ROOT_ENV, "").split(os.pathsep) if p]
+        os.environ[ROOT_ENV] = os.pathsep.join([*named, *roots])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    refuse_conflicts(parser, args)
+    use_roots(getattr(args, "root", None))
     try:
-        return _dispatch(args)
+        code = _dispatch(args)
+        sys.stdout.flush()  # a full disk or a closed pipe is reported here, not after exit
+        return code
     except InputError as exc:
         for d in exc.diagnostics:
             print(d.format(), file=sys.stderr)
@@ -117,11 +163,27 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return OK
+    except OSError as exc:  # the system refused a read or write: the file and the reason, exit 1
+        from sim.files import describe_os_error
+
+        print(escape(describe_os_error(exc)), file=sys.stderr)
+        _quiet_stdout()
+        return INVALID_INPUT
     except Exception as exc:  # a bug of ours: one line, not a traceback (SIM_DEBUG=1 shows it)
         if os.environ.get("SIM_DEBUG"):
             raise
-        print(f"sim: internal error: {type(exc).__name__}: {exc} (run with SIM_DEBUG=1 for details)", file=sys.stderr)
+        print(escape(f"sim: internal error: {type(exc).__name__}: {exc} (run with SIM_DEBUG=1 for details)"), file=sys.stderr)
         return INTERNAL
+
+
+def _quiet_stdout() -> None:
+    """After standard output failed (a full disk), drop what is still buffered, so Python's
+    exit does not fail again and print a traceback of its own."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -149,13 +211,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "schema":
         from sim.format.schema import schema_text
 
-        text = schema_text()
-        if args.output:
-            from pathlib import Path
+        from sim.files import write_output
 
-            Path(args.output).write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
+        write_output(args.output or "-", schema_text())
         return OK
     if command == "list":
         from sim.format.catalog import catalog, scenarios_dir

@@ -6,6 +6,15 @@ import sys
 
 
 def play(name: str | None, seed: int | None, load: str | None, pick: bool) -> int:
+    # What the command line names is checked before the UI starts: a missing or unreadable
+    # scenario or session is one line and exit 1, like an unknown scenario id.
+    from sim.files import check_readable
+    from sim.format.catalog import resolve
+
+    if name is not None:
+        check_readable(resolve(name), name)
+    if load is not None:
+        check_readable(load)
     try:
         from sim.ui.app import run_app
     except ImportError:  # pragma: no cover - the UI is part of the package

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from sim.diagnostics import sort_key
 from sim.export.transcript import render
+from sim.files import write_output
 from sim.format import load_scenario
 from sim.format.catalog import resolve
-from sim.format.script import load_script, write_atomic
+from sim.format.script import load_script
 from sim.runner import run_sampled, run_script
 
 
@@ -20,10 +20,7 @@ def run(scenario_name: str, script_path: str | None, seed: int | None, fmt: str,
     else:
         outcome = run_sampled(scenario, 0 if seed is None else seed)
     text = render(outcome.session, fmt)
-    if output:
-        write_atomic(Path(output), text)
-    else:
-        sys.stdout.write(text)
+    write_output(output or "-", text)
     for d in sorted(outcome.failures, key=sort_key):
         print(d.format(), file=sys.stderr)
     if outcome.failures:

@@ -211,7 +211,7 @@ class _Builder:
             if base is not None:
                 path = base / src.file
             try:
-                text = self.lib.get(path, src.file)
+                text = self.lib.get(path, src.file, roots=self.spec.roots or None)
             except InputError as exc:
                 self.err("sources", sid, "file", msg=f"cannot read source {src.file}: {exc.diagnostics[0].message}")
                 continue

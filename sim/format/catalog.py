@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim import files
 from sim.diagnostics import InputError, did_you_mean
 from sim.format.yamlread import MAX_BYTES, load_file
 
@@ -37,13 +38,8 @@ class Entry:
 
 
 def yaml_files(paths: list[Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(x for x in p.rglob("*") if x.suffix in (".yaml", ".yml") and x.is_file()))
-        else:
-            out.append(p)
-    return out
+    """The files named, and the .yaml files under the folders named (a bounded walk)."""
+    return files.yaml_files(paths)
 
 
 def catalog(folder: Path | None = None) -> list[Entry]:
@@ -65,12 +61,19 @@ def catalog(folder: Path | None = None) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.order, e.id))
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long to be a file: not a scenario id either
+        return True
+
+
 def resolve(name: str | None) -> Path:
     """A scenario path from a path, an id in scenarios/, or (None) the default scenario."""
     if name is not None:
         path = Path(name)
-        if path.exists() or path.suffix in (".yaml", ".yml") or os.sep in name:
-            return path
+        if path.suffix in (".yaml", ".yml") or os.sep in name or "\x00" in name or _exists(path):
+            return path  # a path: reading it says what is wrong with it
     entries = catalog()
     if name is None:
         defaults = [e for e in entries if e.default]

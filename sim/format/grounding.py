@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sim.diagnostics import InputError
+from sim.files import FileError, confine
+from sim.files import checked_path as _checked
 from sim.format.yamlread import decode_text, read_bytes
 
 _FOLD = str.maketrans({
@@ -36,8 +40,8 @@ class SourceText:
     offsets: list[int]  # folded index -> raw index
 
     @classmethod
-    def read(cls, path: Path, label: str) -> SourceText:
-        raw_bytes = read_bytes(path, label)
+    def read(cls, path: Path, label: str, roots: Sequence[Path] | None = None) -> SourceText:
+        raw_bytes = read_bytes(path, label, roots)
         raw = decode_text(raw_bytes, label)
         folded_chars: list[str] = []
         offsets: list[int] = []
@@ -99,8 +103,13 @@ class Library:
     def __init__(self):
         self._texts: dict[Path, SourceText | InputError] = {}
 
-    def get(self, path: Path, label: str) -> SourceText:
-        key = path.resolve()
+    def get(self, path: Path, label: str, roots: Sequence[Path] | None = None) -> SourceText:
+        """The text at ``path``; with ``roots``, only if it lies inside one of them (checked on
+        every call: the cache is shared by scenarios with different projects)."""
+        try:
+            key = confine(path, roots, label) if roots is not None else os.path.realpath(_checked(path, label))
+        except FileError as exc:
+            raise InputError(exc.diagnostics) from None
         if key not in self._texts:
             try:
                 self._texts[key] = SourceText.read(path, label)

@@ -7,6 +7,7 @@ each with ``file:line:col`` and the path inside the document.
 
 from __future__ import annotations
 
+import os
 import re
 import types
 import typing
@@ -15,11 +16,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from sim.diagnostics import ERROR, Diagnostic, InputError, did_you_mean, dotted
+from sim.diagnostics import ERROR, Diagnostic, InputError, cut_middle, did_you_mean, dotted
 from sim.format import models as m
+from sim.files import FileError, confine, project_roots
 from sim.format.yamlread import Document, load_file
 
 MAX_INCLUDES = 32
+MAX_ECHO = 200  # characters of a file name echoed inside a message
 
 # section name -> the model of one entry
 ENTRY_MODELS: dict[str, object] = {
@@ -57,6 +60,7 @@ class Spec:
     files: list[str] = field(default_factory=list)
     broken: set[str] = field(default_factory=set)  # ids of entries that failed validation
     base_dirs: dict[str, Path] = field(default_factory=dict)  # file label -> its directory
+    roots: tuple[Path, ...] = ()  # the folders includes and sources may come from
 
     def at(self, section: str, entry: str, *sub, key: bool = False, severity: str = ERROR):
         """A function making diagnostics that point inside one entry."""
@@ -80,18 +84,25 @@ def locate(origin: Origin | None, sub: tuple, message: str, *, key=False, severi
 
 
 def load_spec(path: str | Path) -> tuple[Spec | None, list[Diagnostic]]:
-    """Read, validate and merge; returns the spec (None if unusable) and every problem."""
-    loader = _Loader()
-    root = Path(path)
-    loader.read(root, str(path), chain=())
+    """Read, validate and merge; returns the spec (None if unusable) and every problem.
+
+    The file named is read wherever it is; its includes (and later its sources) only from
+    inside its project (:func:`sim.files.project_roots`)."""
+    try:
+        roots = project_roots(path)
+    except (OSError, ValueError) as exc:  # a path no file could have (a NUL byte, say)
+        return None, [Diagnostic(str(path), 0, 0, f"cannot read: {exc}")]
+    loader = _Loader(roots)
+    loader.read(Path(path), str(path), chain=())
     if loader.root_doc is None:
         return None, loader.diags
-    spec = Spec(str(path), loader.root_doc, loader.meta, loader.sections, loader.origins, loader.files, loader.broken, loader.base_dirs)
+    spec = Spec(str(path), loader.root_doc, loader.meta, loader.sections, loader.origins, loader.files, loader.broken, loader.base_dirs, roots)
     return spec, loader.diags
 
 
 class _Loader:
-    def __init__(self):
+    def __init__(self, roots: tuple[Path, ...]):
+        self.roots = roots
         self.diags: list[Diagnostic] = []
         self.sections: dict[str, dict[str, object]] = {name: {} for name in ENTRY_MODELS}
         self.origins: dict[tuple[str, str], Origin] = {}
@@ -100,16 +111,16 @@ class _Loader:
         self.files: list[str] = []
         self.broken: set[str] = set()
         self.base_dirs: dict[str, Path] = {}
-        self.seen: set[Path] = set()
+        self.seen: set[str] = set()
 
-    def read(self, path: Path, label: str, chain: tuple[Path, ...], include_origin: Origin | None = None):
+    def read(self, path: Path, label: str, chain: tuple[str, ...], include_origin: Origin | None = None):
         try:
-            doc = load_file(path, label)
+            doc = load_file(path, label, roots=self.roots if include_origin is not None else None)
         except InputError as exc:
             if include_origin is not None and exc.diagnostics and exc.diagnostics[0].line == 0:
                 # e.g. a missing include: point at the include line too
                 d = exc.diagnostics[0]
-                self.diags.append(locate(include_origin, (), f"cannot include {label}: {d.message}"))
+                self.diags.append(locate(include_origin, (), f"cannot include {cut_middle(label, MAX_ECHO)}: {d.message}"))
             else:
                 self.diags.extend(exc.diagnostics)
             return
@@ -133,8 +144,13 @@ class _Loader:
             if not isinstance(inc, str):
                 self.diags.append(locate(here, (), "an include is a file path"))
                 continue
-            target = (path.parent / inc).resolve()
-            if target in chain or target == path.resolve():
+            try:  # decided on the path alone: nothing of a file outside the project is read
+                target = confine(path.parent / inc, self.roots, inc)
+            except FileError as exc:
+                self.diags.append(locate(here, (), f"cannot include {cut_middle(inc, MAX_ECHO)}: {exc.strerror}"))
+                continue
+            here_real = os.path.realpath(path)
+            if target in chain or target == here_real:
                 self.diags.append(locate(here, (), f"include cycle: {inc} includes itself"))
                 continue
             if target in self.seen:
@@ -143,8 +159,8 @@ class _Loader:
                 self.diags.append(locate(here, (), f"more than {MAX_INCLUDES} included files"))
                 continue
             self.seen.add(target)
-            inc_label = _label(target, path, label, inc)
-            self.read(target, inc_label, (*chain, path.resolve()), include_origin=here)
+            inc_label = _label(Path(target), path, label, inc)
+            self.read(Path(target), inc_label, (*chain, here_real), include_origin=here)
         if "scenario" in data:
             if not is_root:
                 self.diags.append(locate(Origin(doc, ()), ("scenario",), "an included file cannot declare 'scenario:' (only the file you run does)", key=True))

@@ -17,8 +17,6 @@ saved in class replays in a test with ``sim run SCENARIO --script FILE``::
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +25,11 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from sim.diagnostics import Diagnostic, InputError
 from sim.engine.replay import Choice
+from sim.files import write_file
 from sim.format.load import Origin, locate, pydantic_diagnostic
 from sim.format.models import Model
-from sim.format.yamlread import Document, load_file, load_text
+from sim.format.yamlread import Document, check_reopens, load_file, load_text
+from sim.seeds import MAX_SEED, MIN_SEED
 
 ActRef = str
 
@@ -55,7 +55,7 @@ class Expect(Model):
 class Script(Model):
     scenario: str
     "The id of the scenario this script is for."
-    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    seed: int = Field(default=0, ge=MIN_SEED, le=MAX_SEED)
     steps: list[str | dict] = []
     expect: Expect | None = None
     finish: bool = False
@@ -177,7 +177,9 @@ def dump_session(data: dict) -> str:
         "# A saved session of the diplomatic scenario simulator.\n"
         f"# Replay it with: sim run {data['scenario']} --script THIS_FILE\n"
     )
-    return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    text = header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    check_reopens(text, data, "the session")  # one too big to reopen is never written
+    return text
 
 
 def _marked(session, step_id: int) -> list:
@@ -186,17 +188,7 @@ def _marked(session, step_id: int) -> list:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves half a save."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Kept for existing callers: the one write path, :func:`sim.files.write_file` (whole or
+    not at all, keeps the mode, writes through symlinks, never replaces a device, creates
+    no folders, fails with a one-line :class:`sim.files.FileError`, an ``OSError``)."""
+    write_file(path, text)

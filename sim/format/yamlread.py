@@ -13,13 +13,16 @@ Built on PyYAML's event stream (libyaml's C parser when present) rather than
 
 from __future__ import annotations
 
+import errno
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from sim.diagnostics import InputError
+from sim.diagnostics import CONTROL, InputError, control_message
+from sim.files import read_file
 
 try:  # the C parser is ~10x faster; fall back to the pure-Python one where absent
     from yaml import CSafeLoader as _Loader
@@ -68,6 +71,7 @@ class Document:
             key = True  # a missing child is best pointed at by its parent's key
 
 
+_SCALAR_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # a parsed value has no CRLF left
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^[-+]?[0-9]+$")
@@ -105,28 +109,10 @@ def _mark(event) -> Mark:
     return Mark(m.line + 1, m.column + 1, getattr(event, "style", None) or None, end.line == m.line)
 
 
-def read_bytes(path: Path, label: str) -> bytes:
-    """Read a file with the size cap applied before a byte is read."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError.single(label, "no such file") from None
-    except OSError as exc:
-        raise InputError.single(label, f"cannot read: {exc.strerror or exc}") from None
-    if path.is_dir():
-        raise InputError.single(label, "is a directory, not a file")
-    if size > MAX_BYTES:
-        raise InputError.single(
-            label, f"file is {size / 1048576:.1f} MB; the limit is {MAX_BYTES // 1048576} MB"
-        )
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InputError.single(label, f"cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:  # the file grew, or is a device
-        raise InputError.single(label, f"file is larger than {MAX_BYTES // 1048576} MB")
-    return raw
+def read_bytes(path: Path, label: str, roots: Sequence[Path] | None = None) -> bytes:
+    """Read a regular file (never blocking on a FIFO or device) with the size cap applied
+    before a byte is read; with ``roots``, only from inside them (see :mod:`sim.files`)."""
+    return read_file(path, label, limit=MAX_BYTES, roots=roots)
 
 
 def decode_text(raw: bytes, label: str) -> str:
@@ -135,7 +121,7 @@ def decode_text(raw: bytes, label: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
@@ -146,12 +132,51 @@ def decode_text(raw: bytes, label: str) -> str:
             line,
             col,
         ) from None
+    check_controls(text, label)
+    return text
 
 
-def load_file(path: Path | str, label: str | None = None) -> Document:
+def check_controls(text: str, label: str) -> None:
+    """Refuse a control character other than newline, tab and CRLF's CR, at its line:col."""
+    found = CONTROL.search(text)
+    if found:
+        at = found.start()
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise InputError.single(label, control_message(found[0]), line, col)
+
+
+def load_file(path: Path | str, label: str | None = None, roots: Sequence[Path] | None = None) -> Document:
     path = Path(path)
     label = label or str(path)
-    return load_text(decode_text(read_bytes(path, label), label), label)
+    return load_text(decode_text(read_bytes(path, label, roots), label), label)
+
+
+def values_in(data) -> int:
+    """How many values the reader counts in ``data`` (each key, scalar, list and mapping)."""
+    count, stack = 0, [data]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            count += len(item)  # the keys
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def check_reopens(text: str, data, label: str) -> None:
+    """Refuse (as an OSError, before anything is written) YAML this reader would refuse to
+    read back: a session too big to reopen must never be saved."""
+    from sim.files import FileError
+
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        raise FileError(label, f"not written: {size / 1048576:.1f} MB is more than the {MAX_BYTES // 1048576} MB a session can be reopened with", errno.EFBIG)
+    values = values_in(data)
+    if values > MAX_NODES:
+        raise FileError(label, f"not written: {values:,} values are more than the {MAX_NODES:,} a session can be reopened with", errno.EFBIG)
 
 
 def load_text(text: str, label: str) -> Document:
@@ -159,6 +184,7 @@ def load_text(text: str, label: str) -> Document:
         raise InputError.single(label, f"text is larger than {MAX_BYTES // 1048576} MB")
     if not text.strip():
         raise InputError.single(label, "file is empty")
+    check_controls(text, label)
     try:
         return _Builder(text, label).build()
     except yaml.MarkedYAMLError as exc:
@@ -282,6 +308,9 @@ class _Builder:
             if error:
                 self.fail(event, error)
             return value
+        found = _SCALAR_CONTROL.search(event.value)
+        if found:  # written as an escape ("\e", "\x1b", "\r") in a quoted scalar
+            self.fail(event, control_message(found[0]) + " (written as an escape)")
         return event.value
 
 

@@ -53,6 +53,7 @@ def write_autosave(path: Path, data: dict) -> Path | None:
     from sim.format.script import dump_session, write_atomic
 
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # the app's own state folder, not a user's path
         write_atomic(path, dump_session(data))
     except OSError:
         return None
