@@ -392,7 +392,7 @@ def usage_error(capsys, *args) -> str:
     return err
 
 
-@pytest.mark.parametrize("command", [["run", "ceasefire_30_day"], ["explore", "ceasefire_30_day"], ["play", "ceasefire_30_day"]], ids=lambda c: c[0])
+@pytest.mark.parametrize("command", [["run", "ceasefire_30_day"], ["explore", "ceasefire_30_day"], ["play", "ceasefire_30_day"], ["serve", "ceasefire_30_day"]], ids=lambda c: c[0])
 @pytest.mark.parametrize("seed", ["-1", str(2**63), "1.5", "seven"])
 def test_seeds_outside_the_range_scripts_accept_are_usage_errors(capsys, command, seed):
     err = usage_error(capsys, *command, "--seed", seed)

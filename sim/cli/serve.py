@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from sim.diagnostics import InputError
+from sim.seeds import RANGE_TEXT, parse_seed
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -26,7 +27,7 @@ _HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-
 def configure(parser: argparse.ArgumentParser) -> None:
     """The arguments of ``sim serve``."""
     parser.add_argument("scenario", nargs="?", help="a scenario file or id (default: each browser chooses from a list)")
-    parser.add_argument("--seed", type=int, default=None, help="seed for rolls (default: 1)")
+    parser.add_argument("--seed", type=parse_seed, default=None, help=f"seed for rolls: {RANGE_TEXT} (default: 1)")
     parser.add_argument("--host", type=host_arg, default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST}, this machine only; 0.0.0.0 opens it to the network, with a warning)")
     parser.add_argument("--port", type=port_arg, default=DEFAULT_PORT, help=f"port to listen on (default: {DEFAULT_PORT}; 0: any free port, printed)")
     parser.add_argument("--max-connections", type=count_arg, default=DEFAULT_MAX_CONNECTIONS, metavar="N", help=f"browsers served at once (default: {DEFAULT_MAX_CONNECTIONS}; each runs its own app process)")
