@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE))
 
 import _common as c  # noqa: E402
 
-BENCHES = ["engine", "explore", "conditions", "expr_compare", "validate", "scaling", "ui_startup", "ui_latency"]
+BENCHES = ["engine", "explore", "conditions", "expr_compare", "validate", "scaling", "ui_startup", "ui_latency", "pdf_renderers"]
 TAKES_SCENARIO = {"engine", "explore", "conditions", "validate"}
 
 
@@ -128,6 +128,12 @@ def summary(results: dict, times: dict, errors: dict) -> str:
             "", "no growth", f"{lt['pilot_growth']:.2f}x")
         a = lt["autosave"]
         row("ui_latency", "autosave per key: fresh / long session", f"{ms1(a['fresh']['autosave']['median'])} / {ms1(a['long']['autosave']['median'])}", "", "-", f"{a['long']['steps']} steps")
+    pdf = results.get("pdf_renderers")
+    if pdf:
+        for name, r in pdf["documents"].items():
+            w, ch = r["weasyprint"], r.get("chromium")
+            versus = f"{r['ratio_weasyprint_to_chromium']['wall']:.2f}x Chromium's wall, {r['ratio_weasyprint_to_chromium']['peak']:.2f}x its peak" if ch else "Chromium not installed"
+            row("pdf_renderers", f"WeasyPrint, {name}: wall, peak MiB", f"{w['wall']['median']:.2f} s, {w['peak_mib']['median']:.0f}", f"{w['wall']['min']:.2f} s", "-", versus)
     lines.append("")
     lines.append("Run times: " + ", ".join(f"{n} {t:.0f} s" for n, t in times.items()))
     for n, err in errors.items():
