@@ -7,6 +7,7 @@ where .ci/run installs it and its absence fails.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -191,3 +192,32 @@ endings:
     assert endings == [("Agreed (75%)", 0.75), ("Refused (25%)", 0.25)]
     assert not [n for n in graph.nodes.values() if n.kind == "other"]
     assert [t for t, _ in graph.endings] == ["Agreed", "Refused"]
+
+
+# --- the ending odds in the terminal --------------------------------------------------------------
+
+
+def test_bars_are_drawn_in_eighths_on_one_scale():
+    from sim.export.chart import bar, chart
+
+    assert bar(1.0, 4) == "\u2588" * 4 and bar(0.0, 4) == ""
+    assert bar(0.5 + 1 / 32, 4) == "\u2588\u2588\u258f"  # 2 cells and 1/8
+    assert len(bar(0.3, 40, unicode=False)) == 12
+    lines = chart([("Small", 0.1), ("Large", 0.9)], width=10)
+    assert lines == ["  Large   90.0%  \u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588", "  Small   10.0%  \u2588"]
+
+
+def test_sim_explore_draws_the_odds_and_the_lesson_length(capsys):
+    from sim.analysis.explore import exhaustive
+    from sim.analysis.length import length
+
+    code = main(["explore", "ceasefire_30_day"])
+    out = capsys.readouterr().out
+    assert code == 0
+    scn = real("ceasefire_30_day")
+    n = length(scn, exhaustive(scn))
+    assert f"A path lasts {n.describe()} (half the weight has ended by turn {n.typical})." in out
+    bars = [line for line in out.splitlines() if line.startswith("  ") and "%" in line]
+    assert len(bars) == len(scn.endings)
+    shares = [float(re.search(r"(\d+\.\d)%", line)[1]) for line in bars]
+    assert shares == sorted(shares, reverse=True)

@@ -44,17 +44,22 @@ def explore(name: str, depth: int | None, n_playouts: int | None, seed: int, max
     print(f"{scenario.title}: {mode}, {depth or scenario.horizon} turns")
     print(scenario.disclaimer)
     print()
-    width = max(len(e.title) for e in scenario.endings)
-    for ending in sorted(scenario.endings, key=lambda e: -result.endings[e.id]):
-        share = result.endings[ending.id]
-        bar = "#" * round(share * 40)
-        print(f"  {ending.title:<{width}}  {share * 100:5.1f}%  {bar}")
+    from sim.export.chart import can_draw_blocks, chart
+
+    rows = [(e.title, result.endings[e.id]) for e in scenario.endings]
     if result.open:
-        label = "(still running at the depth limit)" if result.complete else "(not explored: stopped at --max-nodes)"
-        print(f"  {label:<{width}}  {result.open * 100:5.1f}%")
+        rows.append(("(still running at the depth limit)" if result.complete else "(not explored: stopped at --max-nodes)", result.open))
     if result.dead:
-        print(f"  {'(dead end: nothing on offer)':<{width}}  {result.dead * 100:5.1f}%")
+        rows.append(("(dead end: nothing on offer)", result.dead))
+    for line in chart(rows, unicode=can_draw_blocks(sys.stdout)):
+        print(line)
     print()
+    if not n_playouts:
+        from sim.analysis.length import length
+
+        n = length(scenario, result)
+        if n is not None and n.complete:  # with paths still running, the lengths would mislead
+            print(f"A path lasts {n.describe()} (half the weight has ended by turn {n.typical}).")
     print(f"{result.distinct} distinct states, {result.nodes} nodes, {result.seconds:.2f} s" + ("" if result.complete else " (stopped at --max-nodes)"))
     return 0
 
