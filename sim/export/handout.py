@@ -21,7 +21,7 @@ def handout(view: Story, paper: str = "a4") -> str:
     body = [
         f"<header>{H.h(1, view.title)}",
         H.p("A path through the scenario, step by step, for discussion.", "subtitle"),
-        H.caveat(view.disclaimer, view.caveat) + "</header>",
+        H.caveat(view.disclaimer) + "</header>",
         "<section>" + H.h(2, "The situation") + H.p(view.situation),
         *(H.prompt(q, ANSWER_LINES) for q in view.opening_prompts),
         "</section>",

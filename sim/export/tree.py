@@ -160,10 +160,12 @@ def _explore(scn: Scenario, threshold: float, depth: int | None) -> Graph:
                     entry[1] += p
                     entry[2].append(act_label(scn, option.act))
                     entry[3] += option.probability
+                kept = 0
                 for ck, (child, p, labels, share) in children.items():
                     if p < threshold:
                         folded += p
                         continue
+                    kept += 1
                     if child.over:
                         dst = ending_ids.get(child.ending)
                         if dst is None:
@@ -184,7 +186,11 @@ def _explore(scn: Scenario, threshold: float, depth: int | None) -> Graph:
                         edge = edges[(src, dst)] = GEdge(src, dst, [" / ".join(dict.fromkeys(labels))], 0.0, None if node.deciding else share)
                         graph.edges.append(edge)
                     edge.mass += p
-                if folded > 0:
+                if folded > 0 and not kept and graph.nodes[src].kind == "step":
+                    here = graph.nodes[src]  # everything after it is small: it stands for them all
+                    here.kind = "other"
+                    here.label = f"{here.label}, then branches under {percent(threshold)} each ({percent(here.mass)})"
+                elif folded > 0:
                     _other(graph, src, folded, "other branches")
                 if not options:
                     _other(graph, src, mass, "dead end: nothing on offer", kind="open")
