@@ -401,3 +401,15 @@ def test_every_kind_is_offered_with_its_formats(capsys):
 def test_produce_refuses_a_format_the_kind_does_not_have():
     with pytest.raises(ValueError, match="handout comes as pdf, html, not dot"):
         produce("handout", "dot", scenario=real("ceasefire_30_day"), session=main_line("ceasefire_30_day"), options=Options())
+
+
+def test_a_session_for_an_unknown_scenario_is_located_in_its_file(tmp_path, capsys):
+    bad = tmp_path / "s.yaml"
+    bad.write_text("scenario: no_such_scenario\nsteps: []\n")
+    code, out, err = run_cli(capsys, "handout", str(bad))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"{bad}:1:11: error:") and "no_such_scenario" in err and "--scenario" in err
+    branch = tmp_path / "b.yaml"
+    branch.write_text("scenario: ceasefire_30_day\nsteps: [us_call_putin]\nexplored:\n  - [russia_drone_waves, nonsense]\n")
+    code, out, err = run_cli(capsys, "tree", str(branch))
+    assert code == 1 and err.startswith(f"{branch}:4:") and "'nonsense' is not on offer" in err

@@ -128,8 +128,18 @@ def _loaded(path: str, scenario_name: str | None):
     from sim.format.script import load_script
     from sim.runner import roll_to_end
 
+    from sim.format import load_scenario
+    from sim.format.catalog import resolve
+
     loaded = load_script(path)
-    scenario = _scenario(scenario_name or loaded.script.scenario)
+    try:
+        where = resolve(scenario_name or loaded.script.scenario)
+    except InputError as exc:
+        if scenario_name:
+            raise
+        reason = exc.diagnostics[0].message if exc.diagnostics else str(exc)
+        raise InputError([locate(loaded.at("scenario"), (), f"'{loaded.script.scenario}': {reason} (or give the file with --scenario)")]) from None
+    scenario = load_scenario(where)
     if scenario.id != loaded.script.scenario:
         raise InputError([locate(loaded.at("scenario"), (), f"this session is for scenario '{loaded.script.scenario}', not '{scenario.id}'")])
     session = Session(scenario, loaded.script.seed)
