@@ -78,7 +78,8 @@ def internal_names(scn) -> set[str]:
     """Every id, variable name, event code and expression of a scenario."""
     names = {scn.id, *scn.sources, *scn.actors, *scn.issues, *(e.id for e in scn.endings)}
     names |= {p.id for p in scn.prompts} | {d.id for d in scn.disputes} | {r.id for r in scn.rules}
-    names |= {slot.name for slot in scn.slots if slot.name} | {v.name for v in scn.variables}
+    # slot 0 is the turn counter: readers see it as "Turn 3" and "stops at turn 3", in words
+    names |= {slot.name for slot in scn.slots[1:] if slot.name} | {v.name for v in scn.variables}
     for act in scn.acts:
         names |= {act.id, act.short_id, act.type}
         names |= {c.source for c in (act.when, act.check) if c is not None}
@@ -413,3 +414,21 @@ def test_a_session_for_an_unknown_scenario_is_located_in_its_file(tmp_path, caps
     branch.write_text("scenario: ceasefire_30_day\nsteps: [us_call_putin]\nexplored:\n  - [russia_drone_waves, nonsense]\n")
     code, out, err = run_cli(capsys, "tree", str(branch))
     assert code == 1 and err.startswith(f"{branch}:4:") and "'nonsense' is not on offer" in err
+
+
+def test_another_negotiation_with_one_source_exports_every_kind(tmp_path):
+    """Nothing assumes this pack: a two-sided scenario with one article and no disputes."""
+    from test_story import SMALL
+
+    scn = build(tmp_path, SMALL, horizon=2)
+    session = Session(scn, seed=3)
+    session.choose("propose")
+    view = story(session)
+    words = text_of(handout(view))
+    assert "Where the path stopped" in words and "Where the sources disagree" not in words
+    assert leaks(scn, view, words) == []
+    for kind, spec in KINDS.items():
+        fmt = "html" if "html" in spec.formats else ("dot" if "dot" in spec.formats else spec.formats[0])
+        docs = produce(kind, fmt, scenario=scn, session=session, options=Options())
+        assert docs and all(d.data for d in docs), kind
+    assert [d.name for d in produce("roles", "html", scenario=scn, options=Options())] == ["role-t-us.html", "role-t-russia.html"]
