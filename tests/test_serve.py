@@ -21,7 +21,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from sim.serve.testing import ServedSim, alive, app_pids
+from sim.serve.testing import ScreenClient, ServedSim, alive, app_pids
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = REPO / "scenarios" / "ceasefire_30_day.yaml"
@@ -135,6 +135,9 @@ async def test_the_served_app_shows_the_scenario_answers_keys_and_quits(env, sce
         sent = await client.press("1")
         shown = await client.wait_for(after, WAIT)
         assert shown > sent
+        # The cheap wait the benchmark uses finds it in the raw output, in the same message
+        # or (if drawn in pieces) a later one, never before the screen had it.
+        assert shown <= await client.wait_for_output(after, sent, WAIT)
         assert await client.ping() < WAIT
     # Quitting the app (nothing unsaved, so it does not ask) ends the browser's session.
     async with served(env, str(SCENARIO)) as server, server.client(name="quitter") as client:
@@ -313,6 +316,15 @@ async def _until(test, what: str, timeout: float = WAIT, every: float = 0.1):
             raise TimeoutError(f"timed out waiting for {what}")
         await asyncio.sleep(every)
     return value
+
+
+def test_a_client_without_a_screen_refuses_to_read_one():
+    client = ScreenClient("http://127.0.0.1:1", screen=False)
+    with pytest.raises(RuntimeError, match="keeps no screen"):
+        client.text()
+    client.drop_output()
+    with pytest.raises(RuntimeError, match="behind the output"):
+        ScreenClient("http://127.0.0.1:1").drop_output()
 
 
 def test_app_pids_sees_only_live_children():

@@ -75,19 +75,29 @@ def bind_error(exc: OSError, host: str, port: int) -> str:
 
 
 def local_addresses() -> list[str]:
-    """This machine's addresses by its name (what students on the class network may type)."""
+    """This machine's IPv4 addresses on its network interfaces, loopback left out (what
+    students on the class network type). Asked of the kernel, interface by interface
+    (SIOCGIFADDR; nothing is sent anywhere); elsewhere than Linux, the host name's addresses."""
     import socket
 
     found: list[str] = []
     try:
-        infos = socket.getaddrinfo(socket.gethostname(), None, type=socket.SOCK_STREAM)
-    except OSError:
-        return found
-    for info in infos:
-        address = str(info[4][0])
-        if address not in found and not ipaddress.ip_address(address.split("%")[0]).is_loopback:
-            found.append(address)
-    return found
+        import fcntl
+        import struct
+
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            for _, name in socket.if_nameindex():
+                try:
+                    packed = fcntl.ioctl(probe.fileno(), 0x8915, struct.pack("256s", name.encode()[:15]))  # SIOCGIFADDR
+                except OSError:
+                    continue  # no IPv4 address on this interface
+                found.append(socket.inet_ntoa(packed[20:24]))
+    except (ImportError, OSError, AttributeError):
+        try:
+            found = [str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET, socket.SOCK_STREAM)]
+        except OSError:
+            return []
+    return list(dict.fromkeys(a for a in found if not ipaddress.ip_address(a).is_loopback))
 
 
 def announce(host: str, port: int) -> None:
@@ -112,11 +122,6 @@ def announce(host: str, port: int) -> None:
 
 
 def serve(scenario: str | None, seed: int | None, host: str, port: int, max_connections: int) -> int:
-    import asyncio
-    import logging
-    import signal
-
-    from sim.cli.main import OK, UNAVAILABLE
     from sim.format.catalog import resolve, scenarios_dir
     from sim.serve.launch import play_launcher
     from sim.serve.server import SimServer
@@ -129,7 +134,16 @@ def serve(scenario: str | None, seed: int | None, host: str, port: int, max_conn
             raise InputError.single(scenario, "no such scenario file")
     root = state_dir() / "served"
     launcher = play_launcher(root, path, seed, scenarios_dir().resolve())
-    server = SimServer(launcher, host, port, max_connections=max_connections)
+    return run_server(SimServer(launcher, host, port, max_connections=max_connections), f"sessions are in {root}")
+
+
+def run_server(server, kept: str = "") -> int:
+    """Listen until SIGINT (Ctrl+C) or SIGTERM, then stop every app: 0, or 5 when it cannot listen."""
+    import asyncio
+    import logging
+    import signal
+
+    from sim.cli.main import OK, UNAVAILABLE
 
     logging.basicConfig(level=logging.INFO, format="sim serve: %(message)s", stream=sys.stderr)
 
@@ -140,14 +154,14 @@ def serve(scenario: str | None, seed: int | None, host: str, port: int, max_conn
             loop.add_signal_handler(sig, stop.set)
 
         def ready(addresses) -> None:
-            announce(host, addresses[0][1] if addresses else port)
+            announce(server.host, addresses[0][1] if addresses else server.port)
 
         try:
             await server.run(ready, stop)
         except OSError as exc:
-            print(f"sim serve: {bind_error(exc, host, port)}", file=sys.stderr)
+            print(f"sim serve: {bind_error(exc, server.host, server.port)}", file=sys.stderr)
             return UNAVAILABLE
-        print(f"sim serve: stopped; every app closed (sessions are in {root})", file=sys.stderr)
+        print(f"sim serve: stopped; every app closed{f' ({kept})' if kept else ''}", file=sys.stderr)
         return OK
 
     return asyncio.run(main())

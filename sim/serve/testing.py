@@ -21,17 +21,22 @@ so a test reads the same characters a student would see. Every screen change is
 timestamped (``time.perf_counter``), so latency is "from this moment until this text
 was on that client's screen": :meth:`ScreenClient.wait_for` returns when it appeared.
 
-**For the classroom work**: start a server (:class:`ServedSim`), connect one client per
-seat, act on one (``press``) and wait for the result on all the others
-(:func:`wait_all`), reading the arrival time on each; :func:`app_pids`,
-:func:`rss_kib`, :func:`pss_kib` and :func:`cpu_seconds` measure the seat processes.
+**For the classroom work**: start a server (:class:`ServedSim`; its ``argv`` may run
+any server command), connect one client per seat, act on one (:meth:`ScreenClient.press`)
+and wait for the result on all the others: :func:`wait_all` (screen-accurate, through
+pyte) or each client's :meth:`ScreenClient.wait_for_output` with ``since`` = the moment
+of the act (cheap: for timing many seats at once; clients made with ``screen=False``).
+Both return the arrival time of the output that showed it, so "order committed by one
+seat to every other seat's screen" is ``max(arrivals) - committed``.
+:func:`app_pids`, :func:`rss_kib`, :func:`pss_kib`, :func:`cpu_seconds` and
+:func:`cpu_over` measure the seat processes; :class:`Chromium` drives a real browser.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import codecs
-import collections
 import contextlib
 import os
 import re
@@ -55,6 +60,8 @@ KEYS = {
 
 Needle = str | re.Pattern[str] | Callable[[str], bool]
 
+_ESCAPES = re.compile(r"\x1b\[[0-9;?<>=$]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
+
 
 def _matcher(needle: Needle) -> Callable[[str], bool]:
     if isinstance(needle, str):
@@ -67,13 +74,17 @@ def _matcher(needle: Needle) -> Callable[[str], bool]:
 class ScreenClient:
     """One browser tab without the browser: a websocket to a served sim, and its screen.
 
-    ``name`` labels the client in errors (e.g. the seat it plays).
+    ``name`` labels the client in errors (e.g. the seat it plays). With ``screen=False``
+    the client keeps only the raw output (for :meth:`wait_for_output`), never feeding the
+    emulator: a benchmark's many clients then cost this process almost nothing, and
+    :meth:`drop_output` frees what they kept.
     """
 
-    def __init__(self, base_url: str, width: int = 120, height: int = 36, name: str = "") -> None:
+    def __init__(self, base_url: str, width: int = 120, height: int = 36, name: str = "", screen: bool = True) -> None:
         self.base_url = base_url.rstrip("/")
         self.width, self.height = width, height
         self.name = name or "client"
+        self.keeps_screen = screen
         self.screen = pyte.Screen(width, height)
         self._stream = pyte.Stream(self.screen)
         self._decode = codecs.getincrementaldecoder("utf-8")("replace").decode
@@ -88,7 +99,8 @@ class ScreenClient:
         self.output_bytes = 0
         self.frames = 0
         self.texts: list[object] = []  # JSON text messages from the server, in order
-        self._pending: collections.deque[tuple[float, bytes]] = collections.deque()
+        self.output: list[tuple[float, bytes]] = []  # every binary message: (arrival time, bytes)
+        self._fed = 0  # how many of them the screen has been fed
         self.shown_at: float | None = None  # arrival time of the newest output on the screen
         self.closed_at: float | None = None
         self.close_code: int | None = None
@@ -119,7 +131,7 @@ class ScreenClient:
             async for message in self.ws:
                 now = time.perf_counter()
                 if message.type == aiohttp.WSMsgType.BINARY:
-                    self._pending.append((now, message.data))
+                    self.output.append((now, message.data))
                     self.output_bytes += len(message.data)
                     self.frames += 1
                     self.first_output_at = self.first_output_at or now
@@ -138,10 +150,22 @@ class ScreenClient:
 
     def _feed_one(self) -> float:
         """Feed the oldest unread output to the screen; returns when it arrived."""
-        arrived, data = self._pending.popleft()
+        arrived, data = self.output[self._fed]
+        self._fed += 1
         self._stream.feed(self._decode(data))
         self.shown_at = arrived
         return arrived
+
+    @property
+    def _unfed(self) -> bool:
+        return self._fed < len(self.output)
+
+    def drop_output(self) -> None:
+        """Free the raw output kept so far (a client with ``screen=False`` only: one with a
+        screen needs it to bring the screen up to date)."""
+        if self.keeps_screen:
+            raise RuntimeError(f"{self.name}: drop_output() would leave the screen behind the output")
+        self.output.clear()
 
     async def close(self) -> None:
         """Close the tab: the server stops this client's app."""
@@ -190,7 +214,7 @@ class ScreenClient:
 
     def lines(self) -> list[str]:
         """The screen now (all output received so far), one string per row, right-trimmed."""
-        while self._pending:
+        while self._unfed:
             self._feed_one()
         return self._rows()
 
@@ -199,6 +223,8 @@ class ScreenClient:
         return "\n".join(self.lines())
 
     def _rows(self) -> list[str]:
+        if not self.keeps_screen:
+            raise RuntimeError(f"{self.name}: this client keeps no screen (screen=False); use wait_for_output")
         return [line.rstrip() for line in self.screen.display]
 
     async def wait_until(self, test: Callable[[], bool], timeout: float, what: str) -> float:
@@ -225,7 +251,7 @@ class ScreenClient:
         """Feed pending output one message at a time until ``test()`` holds: that message's time."""
         if test():
             return self.shown_at or time.perf_counter()
-        while self._pending:
+        while self._unfed:
             arrived = self._feed_one()
             if test():
                 return arrived
@@ -242,6 +268,32 @@ class ScreenClient:
     async def wait_gone(self, needle: Needle, timeout: float = 30.0) -> float:
         match = _matcher(needle)
         return await self.wait_until(lambda: not match("\n".join(self._rows())), timeout, f"waiting for {needle!r} to go")
+
+    async def wait_for_output(self, needle: str, since: float, timeout: float = 30.0) -> float:
+        """Wait until ``needle`` is in the text output since ``since`` (escape sequences removed).
+
+        A cheap stand-in for :meth:`wait_for` when many clients are timed at once: the screen
+        emulator costs about 2 ms per KB in this process, which would slow the apps being
+        measured on a small machine. The needle must be drawn in one run of text (a heading,
+        a label), which holds for text in one style. Returns the arrival time of the
+        message that completed it.
+        """
+        deadline = time.perf_counter() + timeout
+        i = bisect.bisect_left(self.output, since, key=lambda chunk: chunk[0])
+        text = ""
+        async with self._changed:
+            while True:
+                while i < len(self.output):
+                    arrived, data = self.output[i]
+                    i += 1
+                    text += _ESCAPES.sub("", data.decode("utf-8", "replace"))  # each message is whole UTF-8
+                    if needle in text:
+                        return arrived
+                remaining = deadline - time.perf_counter()
+                if remaining <= 0 or self.closed:
+                    raise TimeoutError(f"{self.name}: {needle!r} not in the output after {timeout:.0f} s")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), remaining)
 
     async def wait_quiet(self, quiet: float = 0.3, timeout: float = 30.0) -> float:
         """Wait until no output has come for ``quiet`` seconds; returns the last output's time."""
@@ -343,8 +395,8 @@ class ServedSim:
         assert self.process is not None
         return self.process.pid
 
-    def client(self, width: int = 120, height: int = 36, name: str = "") -> ScreenClient:
-        return ScreenClient(self.url, width, height, name)
+    def client(self, width: int = 120, height: int = 36, name: str = "", screen: bool = True) -> ScreenClient:
+        return ScreenClient(self.url, width, height, name, screen)
 
     def app_pids(self) -> list[int]:
         """The app processes the server has running now (one per connection)."""
