@@ -20,7 +20,7 @@ from sim.seeds import RANGE_TEXT, parse_seed
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-DEFAULT_MAX_CONNECTIONS = 60  # each is a process of about 70 MB; a class fits, a flood does not
+DEFAULT_MAX_CONNECTIONS = 60  # each is a process of about 40 MB (PSS; docs/PERFORMANCE.md): a class fits, a flood does not
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
 
 
