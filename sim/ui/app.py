@@ -1,7 +1,9 @@
 """The terminal UI: step through how the negotiation branches.
 
-The app owns the scenario and the session; screens read them and call the app's
-actions, so every way in (keys, mouse, command palette) does the same thing.
+The app owns the scenario and the open session (:class:`OpenSession`, swapped whole);
+its actions are listed once in :mod:`sim.ui.actions`, which feeds the bindings, the
+footer, the palette and Help. Every change to the session bumps ``revision``, a
+reactive that screens watch: data flows down, the app never reaches into a screen.
 The scenario loads in a worker thread, so the first frame does not wait for it.
 """
 
@@ -13,13 +15,15 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Static
 
 from sim.diagnostics import InputError
-from sim.ui import guards, storage
+from sim.ui import actions, commands, guards, settings, storage
+from sim.ui.opened import OpenSession
+from sim.ui.words import plural
 
 if TYPE_CHECKING:  # the engine loads with the scenario, in the worker, after the first frame
     from sim.engine.model import QuoteRef, Scenario
@@ -56,13 +60,13 @@ class LoadingScreen(Screen):
 class SimApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "Diplomatic scenario simulator"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("ctrl+o", "open", "Open", show=False),
-        Binding("f1", "help", "Help", show=False),
-        Binding("q", "quit_app", "Quit"),
-        Binding("ctrl+q", "quit_app", "Quit", show=False),
-    ]
+    BINDINGS = actions.bindings(actions.APP)
+
+    # Bumped on every change to the open session (a step, back, a jump, an open, a resume):
+    # screens watch it and redraw from the session. always_update: every bump is news.
+    revision: reactive[int] = reactive(0, init=False, always_update=True)
+    # A short message for the screen's own notice line (a toast would cover the choices).
+    notice: reactive[tuple[str, str]] = reactive(("", ""), init=False, always_update=True)
 
     def __init__(
         self,
@@ -84,17 +88,37 @@ class SimApp(App):
         self.autosave_enabled = autosave
         self.resume_enabled = resume
         self.scenario: Scenario | None = None
-        self.session: Session | None = None
-        self.mark: int | None = None
-        self.saved_as: Path | None = None
-        self._saved_signature: tuple = (1, 0)
+        self.opened: OpenSession | None = None
         self.register_theme(PROJECTOR)
+        self.settings = settings.load()
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+
+    def watch_theme(self, theme: str) -> None:
+        # The theme is a setting: kept for the next launch (in the user's config directory).
+        if theme != self.settings.theme:
+            self.settings = settings.save(self.settings.replace(theme=theme))
+
+    def get_key_display(self, binding) -> str:
+        if binding.action == "pick(1)":  # the footer's "1-9" says "1-10" when ten are on offer
+            return actions.digits_display(len(self.session.options()) if self.session is not None else 0)
+        return super().get_key_display(binding)
+
+    @property
+    def session(self) -> Session | None:
+        return self.opened.session if self.opened is not None else None
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """Save and open only make sense once a scenario is open (hides them otherwise)."""
-        if action in ("save", "open") and self.session is None:
+        """Actions on a session are disabled (greyed in the footer) until one is open."""
+        if actions.needs_session(action) and self.opened is None:
             return False
         return True
+
+    def _open(self, opened: OpenSession) -> None:
+        """The one place the open session is replaced: with its file, saved state and mark."""
+        self.opened = opened
+        self.refresh_bindings()
+        self.changed()
 
     # --- start-up -----------------------------------------------------------------------------
 
@@ -105,7 +129,7 @@ class SimApp(App):
         if self.pick:
             self._show_picker()
             return
-        self.push_screen(LoadingScreen(self.scenario_path or "the default scenario"))
+        self.push_screen(LoadingScreen(self.scenario_path or self.load_path or "the default scenario"))
         self._load_scenario(self.scenario_path)
 
     def _show_picker(self) -> None:
@@ -133,11 +157,16 @@ class SimApp(App):
         from sim.format.catalog import resolve
 
         try:
+            if path is None and self.load_path:
+                # `sim play --load FILE`: the saved session names its scenario.
+                from sim.format.script import load_script
+
+                path = load_script(self.load_path).script.scenario
             resolved = resolve(path)
             scenario = load_scenario(resolved)
         except InputError as exc:
             lines = [d.format() for d in exc.diagnostics]
-            self.call_from_thread(self._load_failed, path or "the default scenario", lines)
+            self.call_from_thread(self._load_failed, path or self.load_path or "the default scenario", lines)
             return
         self.call_from_thread(self._scenario_ready, scenario)
 
@@ -150,15 +179,15 @@ class SimApp(App):
         from sim.engine.session import Session
 
         self.scenario = scenario
-        self.session = Session(scenario, self.seed)
+        opened = OpenSession(Session(scenario, self.seed))
         self.title = scenario.title
         if self.load_path:
             try:
-                self.session = storage.load(scenario, self.load_path)
-                self.saved_as = Path(self.load_path)
-                self._saved_signature = self._signature()
+                opened = OpenSession.from_file(storage.load(scenario, self.load_path), Path(self.load_path))
             except InputError as exc:
                 self.notify(exc.diagnostics[0].format(), title="Could not open the session", severity="error", timeout=10)
+        self.opened = opened
+        self.refresh_bindings()
         self._show_main()
         if not self.load_path and self.resume_enabled and self.autosave_enabled:
             self._offer_resume()
@@ -187,13 +216,12 @@ class SimApp(App):
 
         def answer(value: str | None) -> None:
             if value == "resume":
-                self.session = restored
-                self.refresh_main()
+                self._open(OpenSession(restored))
 
         turns = restored.node.turn
         self.push_screen(
             Ask(
-                f"You have an unfinished session of this scenario ({len(restored.steps) - 1} steps, at turn {turns}). Resume it?",
+                f"You have an unfinished session of this scenario ({plural(len(restored.steps) - 1, 'step')}, at turn {turns}). Resume it?",
                 [("y", "Resume where I left off", "resume"), ("n", "Start afresh", "fresh")],
             ),
             answer,
@@ -201,19 +229,9 @@ class SimApp(App):
 
     # --- the session ----------------------------------------------------------------------------
 
-    @property
-    def main_screen(self):
-        from sim.ui.screens.main import MainScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                return screen
-        return None
-
-    def refresh_main(self) -> None:
-        main = self.main_screen
-        if main is not None:
-            main.refresh_view()
+    def changed(self) -> None:
+        """The open session changed: screens redraw (they watch ``revision``), and it is autosaved."""
+        self.revision += 1
         if self.autosave_enabled and self.session is not None:
             from sim.format.script import session_data
 
@@ -230,6 +248,14 @@ class SimApp(App):
         if self.autosave_enabled and self.session is not None:
             storage.autosave(self.session)
 
+    def say(self, message: str, severity: str = "information") -> None:
+        """A notice in the screen's own line when it has one (the main and ending screens),
+        where it covers nothing; a toast elsewhere, and always for errors."""
+        if severity != "error" and getattr(self.screen, "SHOWS_NOTICES", False):
+            self.notice = (message, severity)
+        else:
+            self.notify(message, severity=severity, timeout=8 if severity == "error" else 4)
+
     def choose(self, act_id: str) -> None:
         from sim.engine.session import ChoiceError
 
@@ -238,7 +264,7 @@ class SimApp(App):
         try:
             step = self.session.choose(act_id)
         except ChoiceError as exc:
-            self.notify(str(exc), severity="warning")
+            self.say(str(exc), severity="warning")
             return
         self._after_step(step)
 
@@ -250,14 +276,13 @@ class SimApp(App):
         try:
             step = self.session.roll()
         except ChoiceError as exc:
-            self.notify(str(exc), severity="warning")
+            self.say(str(exc), severity="warning")
             return
-        option = self.scenario.by_id[step.choice]
-        self.notify(f"Rolled (seed {self.session.seed}): {option.label}", timeout=3)
         self._after_step(step)
+        self.say(f"Rolled (seed {self.session.seed}): {self.scenario.by_id[step.choice].label}")
 
     def _after_step(self, step) -> None:
-        self.refresh_main()
+        self.changed()
         if step.node.over:
             from sim.ui.screens.ending import EndingScreen
 
@@ -267,10 +292,10 @@ class SimApp(App):
         if self.session is None:
             return
         if self.session.step().parent is None:
-            self.notify("This is the start: there is nothing to go back to.", severity="information", timeout=3)
+            self.say("This is the start: there is nothing to go back to.")
             return
         self.session.back()
-        self.refresh_main()
+        self.changed()
 
     def action_back(self) -> None:
         self.back()
@@ -279,57 +304,43 @@ class SimApp(App):
         if self.session is None:
             return
         self.session.goto(step_id)
-        self.refresh_main()
-
-    def _signature(self) -> tuple:
-        return (len(self.session.steps), self.session.current) if self.session else (1, 0)
+        self.changed()
 
     @property
     def unsaved(self) -> bool:
-        return self.session is not None and len(self.session.steps) > 1 and self._signature() != self._saved_signature
+        return self.opened is not None and self.opened.unsaved
 
-    # --- views --------------------------------------------------------------------------------
-
-    def _ensure(self) -> bool:
-        return self.session is not None
+    # --- views (check_action keeps these from running without a session) -------------------------
 
     def action_why(self) -> None:
-        if self._ensure():
-            from sim.ui.screens.why import WhyScreen
+        from sim.ui.screens.why import WhyScreen
 
-            self.push_screen(WhyScreen(self.session.step()))
+        self.push_screen(WhyScreen(self.session.step()))
 
     def action_sources(self, quote: QuoteRef | None = None) -> None:
-        if self._ensure():
-            from sim.ui.screens.sources import SourcesScreen
+        from sim.ui.screens.sources import SourcesScreen
 
-            self.push_screen(SourcesScreen(quote))
+        self.push_screen(SourcesScreen(quote))
 
     def action_actors(self, actor: str | None = None, issue: str | None = None) -> None:
-        if self._ensure():
-            from sim.ui.screens.actors import ActorsScreen
+        from sim.ui.screens.actors import ActorsScreen
 
-            self.push_screen(ActorsScreen(actor, issue))
+        self.push_screen(ActorsScreen(actor, issue))
 
     def action_mark(self) -> None:
-        if self._ensure():
-            self.mark = self.session.current
-            self.notify(f"Marked step {self.mark}. Move elsewhere, then press c to compare.", timeout=4)
+        self.opened.mark = self.session.current
+        self.say(f"Marked step {self.opened.mark}. Move elsewhere, then press c to compare.")
 
     def action_compare(self) -> None:
-        if self._ensure():
-            from sim.ui.screens.compare import CompareScreen
+        from sim.ui.screens.compare import CompareScreen
 
-            if self.mark is None:
-                self.notify("No step is marked (m marks one), so this compares with the start.", timeout=5)
-            first = self.mark if self.mark is not None else 0
-            self.push_screen(CompareScreen(first, self.session.current))
+        mark = self.opened.mark
+        self.push_screen(CompareScreen(0 if mark is None else mark, self.session.current, marked=mark is not None))
 
     def action_explore(self) -> None:
-        if self._ensure():
-            from sim.ui.screens.explore import ExploreScreen
+        from sim.ui.screens.explore import ExploreScreen
 
-            self.push_screen(ExploreScreen())
+        self.push_screen(ExploreScreen())
 
     def action_help(self) -> None:
         from sim.ui.screens.help import HelpScreen
@@ -339,54 +350,50 @@ class SimApp(App):
     # --- files ----------------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        if not self._ensure():
-            return
         from sim.ui.screens.dialogs import Dialog
 
         def chosen(name: str | None) -> None:
             if not name:
                 return
             from sim.export.transcript import render
-            from sim.format.script import write_atomic
 
             try:
-                write_atomic(Path(name), render(self.session, "markdown"))
+                written = write_new(Path(name), render(self.session, "markdown"))
             except OSError as exc:
-                self.notify(f"{name}: {exc.strerror or exc}", title="Could not export", severity="error", timeout=8)
+                self.say(f"Could not export: {name}: {exc.strerror or exc}", severity="error")
                 return
-            self.notify(f"Transcript written to {name}", timeout=4)
+            # A second group's export must never replace the first's: a taken name gets -2, -3...
+            taken = "" if written == Path(name) else f" ({name} already exists; it was left as it was)"
+            self.say(f"Transcript written to {written.resolve()}{taken}")
 
-        self.push_screen(Dialog("Export this path as a Markdown transcript (quotes and prompts included) to:", f"transcript-{self.scenario.id}.md"), chosen)
+        self.push_screen(
+            Dialog("Export this path as a Markdown transcript (quotes and prompts included) to a new file:", f"transcript-{self.scenario.id}.md"),
+            chosen,
+        )
 
     def action_save(self) -> None:
-        if not self._ensure():
-            return
         from sim.ui.screens.dialogs import Dialog
 
         def chosen(name: str | None) -> None:
             if name:
                 self.save_to(Path(name))
 
-        default = str(self.saved_as or f"session-{self.scenario.id}.yaml")
-        self.push_screen(Dialog("Save the session (every branch explored) to:", default), chosen)
+        self.push_screen(Dialog("Save the session (every branch explored) to:", self._default_file()), chosen)
+
+    def _default_file(self) -> str:
+        return str(self.opened.file or f"session-{self.scenario.id}.yaml")
 
     def save_to(self, path: Path) -> bool:
         try:
             storage.save(self.session, path)
         except OSError as exc:
-            self.notify(f"{path}: {exc.strerror or exc}", title="Could not save", severity="error", timeout=8)
+            self.say(f"Could not save: {path}: {exc.strerror or exc}", severity="error")
             return False
-        self.saved_as = path
-        self._saved_signature = self._signature()
-        self.notify(
-            f"Saved to {path}. Reopen it here with Ctrl+O, or later with: sim play {self.scenario.id} --load {path}",
-            timeout=6,
-        )
+        self.opened.saved_to(path)
+        self.say(f"Saved to {path}. Reopen it here with Ctrl+O, or later with: {commands.play_load(path)}")
         return True
 
     def action_open(self) -> None:
-        if not self._ensure():
-            return
         from sim.ui.screens.dialogs import Dialog
 
         def chosen(name: str | None) -> None:
@@ -395,7 +402,7 @@ class SimApp(App):
             elif name:
                 self.open_file(Path(name))
 
-        self.push_screen(Dialog("Open a saved session:", str(self.saved_as or f"session-{self.scenario.id}.yaml")), chosen)
+        self.push_screen(Dialog("Open a saved session:", self._default_file()), chosen)
 
     def _save_then(self, then) -> None:
         """Ask where to save; once saved, carry on with ``then`` (a cancelled or failed save stops)."""
@@ -405,7 +412,7 @@ class SimApp(App):
             if name and self.save_to(Path(name)):
                 then()
 
-        self.push_screen(Dialog("Save the session to:", str(self.saved_as or f"session-{self.scenario.id}.yaml")), saved)
+        self.push_screen(Dialog("Save the session to:", self._default_file()), saved)
 
     def _confirm_replace(self, path: Path) -> None:
         """Opening replaces the session (and, with it, the autosave): ask before losing steps."""
@@ -432,11 +439,8 @@ class SimApp(App):
             # The open session is untouched: the file is replayed into a new one first.
             self.notify("\n".join(d.format() for d in exc.diagnostics[:3]), title="Could not open the session", severity="error", timeout=10)
             return False
-        self.session = session
-        self.saved_as = path
-        self._saved_signature = self._signature()
-        self.refresh_main()
-        self.notify(f"Opened {path}", timeout=3)
+        self._open(OpenSession.from_file(session, path))
+        self.say(f"Opened {path}")
         return True
 
     # --- quitting ---------------------------------------------------------------------------------
@@ -464,30 +468,48 @@ class SimApp(App):
     # --- command palette ------------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        if self.session is not None:
-            yield SystemCommand("Roll for a branch", "Pick a branch at random by the author's weights (seeded)", self.action_roll)
-            yield SystemCommand("Go back one step", "Return to the previous step; nothing is forgotten", self.action_back)
-            yield SystemCommand("Why did this happen?", "The rules that fired, the values they saw, the quotes", self.action_why)
-            yield SystemCommand("Sources", "Read the articles, quotes highlighted, and where they disagree", self.action_sources)
-            yield SystemCommand("The sides", "Briefings, red lines, stances and how they changed", self.action_actors)
-            yield SystemCommand("Mark this step", "Remember this step to compare with another", self.action_mark)
-            yield SystemCommand("Compare with the marked step", "What differs between the two states", self.action_compare)
-            yield SystemCommand("Explore every branch from here", "How the paths to each ending add up under the author's weights (not a forecast)", self.action_explore)
-            yield SystemCommand("Export transcript", "This path as Markdown, with quotes and prompts", self.action_export)
-            yield SystemCommand("Save session", "Every explored branch, as a replayable script", self.action_save)
-            yield SystemCommand("Open session", "Load a saved session", self.action_open)
-            yield SystemCommand("Projector theme (high contrast)", "Large contrast for a projected screen or low vision", lambda: setattr(self, "theme", "projector"))
-        yield SystemCommand("Help", "Keys and what the simulator is (and is not)", self.action_help)
+        from sim.ui.screens.main import MainScreen
+
+        for action in actions.ACTIONS:
+            if not action.palette or (action.needs_session and self.opened is None):
+                continue
+            if action.local and not isinstance(screen, MainScreen):
+                continue  # the main screen's own (the tree, zoom): offered there
+            target = screen if action.local else self
+            yield SystemCommand(action.title, action.help[:1].upper() + action.help[1:], getattr(target, f"action_{action.name}"))
+        yield SystemCommand("Projector theme (high contrast)", "Large contrast for a projected screen or low vision; kept for next time", lambda: setattr(self, "theme", "projector"))
         yield from super().get_system_commands(screen)
+
+
+def write_new(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path``, or to ``NAME-2.EXT``, ``NAME-3.EXT``... if it is taken:
+    never over an existing file, and whole or not at all (a finished temporary file is
+    linked to the free name, which fails rather than replace). Returns where it went."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        for n in range(1, 10_000):
+            candidate = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+            try:
+                os.link(tmp, candidate)
+            except FileExistsError:
+                continue
+            return candidate
+        raise FileExistsError(17, "every numbered name is taken")
+    finally:
+        os.unlink(tmp)
 
 
 def run_app(name: str | None, seed: int | None = None, load: str | None = None, pick: bool = False) -> int:
     """Entry point for `sim` and `sim play`."""
     from sim.format.catalog import catalog, resolve
 
-    if name is None and pick:
-        if len(catalog()) <= 1:
-            pick = False
+    if name is None and pick and len(catalog()) <= 1:
+        pick = False
     if name is not None:
         try:
             path = resolve(name)
@@ -498,6 +520,11 @@ def run_app(name: str | None, seed: int | None = None, load: str | None = None, 
                 print(d.format(), file=sys.stderr)
             return 1
         name = str(path)
-    app = SimApp(name, seed=seed, load=load, pick=pick and name is None)
+    app = make_app(name, seed=seed, load=load, pick=pick)
     app.run()
     return 0 if app.return_code in (None, 0) else app.return_code
+
+
+def make_app(name: str | None, seed: int | None = None, load: str | None = None, pick: bool = False) -> SimApp:
+    """The app `sim play` runs: a picker only when no scenario is named and no session is loaded."""
+    return SimApp(name, seed=seed, load=load, pick=pick and name is None and load is None)

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from rich.text import Text
 
 from sim.engine.core import DEPTH_BITS, Node, Option
-from sim.engine.model import BASIS_HELP, Act, QuoteRef, Scenario, StanceInfo, VarInfo
+from sim.engine.core import options as core_options
+from sim.engine.model import BASIS_HELP, Act, ActorInfo, QuoteRef, Scenario, StanceInfo, VarInfo
 from sim.engine.session import Session, Step
 from sim.engine.trace import Fired
+from sim.ui.words import plural  # noqa: F401 (re-exported for the screens)
 
 WEIGHTS_NOTE = "Weights are the author's illustrative judgement, not a forecast."
 QUAD = {  # PLOVER's four quad categories, for colour: cooperation or conflict, verbal or material
@@ -39,6 +41,72 @@ def percent(p: float) -> str:
     return f"{p * 100:.0f}%" if p >= 0.01 or p == 0 else "<1%"
 
 
+def shares(probabilities: list[float]) -> list[str]:
+    """Whole percentages that add up to 100 (largest remainder): 1/6, 2/3, 1/6 show as
+    17%, 67%, 16%, not 17/67/17 (101%). A share that rounds to nothing but can happen is "<1%"."""
+    total = sum(probabilities)
+    if total <= 0:
+        return [percent(p) for p in probabilities]
+    exact = [p * 100 / total for p in probabilities]
+    whole = [int(x) for x in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - whole[i]), i))
+    for i in by_remainder[: 100 - sum(whole)]:
+        whole[i] += 1
+    return ["<1%" if w == 0 and p > 0 else f"{w}%" for w, p in zip(whole, probabilities, strict=True)]
+
+
+def option_shares(options: list[Option]) -> dict[str, str]:
+    """Each option's share, by act id, as the choices, the tree and the story all show it."""
+    return dict(zip((o.act.id for o in options), shares([o.probability for o in options]), strict=True))
+
+
+# --- the basis of an act: which moves the articles report and which the author invented -------
+
+BASIS_TAG = {"reported": "", "possible": "possible", "illustrative": "illustrative"}
+BASIS_STYLE = {"reported": "green", "possible": "yellow", "illustrative": "bold magenta"}
+BASIS_LEGEND = "untagged: reported in the sources"
+
+
+def basis_help(scn: Scenario, basis: str) -> str:
+    """BASIS_HELP, in the singular when the scenario has one source ("the article")."""
+    text = BASIS_HELP[basis]
+    return text.replace("the articles", sources_noun(scn, definite=True)) if len(scn.sources) == 1 else text
+
+
+def sources_noun(scn: Scenario, definite: bool = False) -> str:
+    """How the scenario's sources are named: "the article" for one, "the five articles"..."""
+    n = len(scn.sources)
+    if n == 1:
+        return "the article" if definite else "one article"
+    words = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+    return f"the {words.get(n, n)} articles" if not definite else "the articles"
+
+
+def basis_tag(act: Act) -> Text:
+    tag = BASIS_TAG.get(act.basis, act.basis)
+    return Text(f"  {tag}", style=f"italic {BASIS_STYLE.get(act.basis, '')}") if tag else Text()
+
+
+def is_pass(act: Act) -> bool:
+    """A move that changes nothing and sets nothing off: a side passing its turn."""
+    return act.rule < 0 and not act.effects and not act.triggers
+
+
+def move_parts(scn: Scenario, act: Act) -> tuple[str, str]:
+    """(who, what) of a move; a pass is called a pass."""
+    actor = scn.actors.get(act.actor or "")
+    who = actor.short if actor else ""
+    if is_pass(act):
+        return who, f"pass ({act.label[:1].lower()}{act.label[1:]})" if who else f"Pass ({act.label})"
+    return who, act.label
+
+
+def move_label(scn: Scenario, act: Act) -> str:
+    """A move as "Side: what it does"."""
+    who, what = move_parts(scn, act)
+    return f"{who}: {what}" if who else what
+
+
 # --- stances -----------------------------------------------------------------------------------
 
 
@@ -51,11 +119,31 @@ class StanceCell:
     stance: StanceInfo | None = None
 
 
-def stance_grid(scn: Scenario, state: tuple, key_only: bool = True) -> tuple[list[str], list[tuple[str, list[StanceCell]]]]:
-    """(actor columns, rows of (issue title, cell per actor)) for the stances table."""
-    actors = [a for a in scn.actors.values() if a.kind == "side"]
+@dataclass(frozen=True, slots=True)
+class StanceGrid:
+    actors: list[str]  # actor ids, one per column
+    headers: list[str]  # column headings: the side's short name ("(mediator)" for a mediator)
+    issues: list[str]  # issue ids, one per row
+    rows: list[tuple[str, list[StanceCell]]]  # (issue title, a cell per column)
+
+
+LEGEND = "! red line \u00b7 underlined: changed \u00b7 inverse: crossed \u00b7 \u2014 no position"
+
+
+def stance_columns(scn: Scenario) -> list[ActorInfo]:
+    """The sides, then any mediator that holds a stance: a mediator's stances are state too."""
+    holders = {s.actor for s in scn.stances}
+    return [a for a in scn.actors.values() if a.kind == "side"] + [
+        a for a in scn.actors.values() if a.kind != "side" and a.id in holders
+    ]
+
+
+def stance_grid(scn: Scenario, state: tuple, key_only: bool = True) -> StanceGrid:
+    """Rows are issues anyone holds a stance on, columns are actors; a row's issue id is
+    kept beside it, so Enter on a row opens that issue whatever rows were left out."""
+    actors = stance_columns(scn)
     by_key = {(s.actor, s.issue): s for s in scn.stances}
-    rows = []
+    rows, issues = [], []
     for issue in scn.issues.values():
         if key_only and not issue.key:
             continue
@@ -70,7 +158,30 @@ def stance_grid(scn: Scenario, state: tuple, key_only: bool = True) -> tuple[lis
             cells.append(StanceCell(humanize(position), st.red_line is not None, crossed, position != st.initial, st))
         if any(c.stance for c in cells):
             rows.append((issue.title, cells))
-    return [a.short for a in actors], rows
+            issues.append(issue.id)
+    headers = [a.short if a.kind == "side" else f"{a.short} ({a.kind})" for a in actors]
+    return StanceGrid([a.id for a in actors], headers, issues, rows)
+
+
+def stance_detail(scn: Scenario, state: tuple, actor_id: str, issue_id: str) -> Text:
+    """A stance cell in full: the option's description, the side's summary, its red line."""
+    actor, issue = scn.actors[actor_id], scn.issues[issue_id]
+    st = next((s for s in scn.stances if s.actor == actor_id and s.issue == issue_id), None)
+    out = Text()
+    out.append(f"{actor.short} on {issue.title}: ", style="bold")
+    if st is None:
+        out.append(f"no position on record in {sources_noun(scn, definite=True)}.")
+    else:
+        now = st.slot.show(state)
+        out.append(issue.options.get(now, humanize(now)))
+        if now != st.initial:
+            out.append(f" (was: {issue.options.get(st.initial, humanize(st.initial))})", style="yellow")
+        out.append(f"\n{st.summary}")
+        if st.red_line:
+            crossed = bool(st.red_line_crossed and st.red_line_crossed.fn(state))
+            out.append(f"\nRed line: {st.red_line}{' (crossed on this path)' if crossed else ''}", style="bold red")
+    out.append(f"\nEnter: {actor.short}'s briefing and quotes", style="dim")
+    return out
 
 
 def fit(text: str, width: int) -> str:
@@ -112,8 +223,34 @@ def readable(scn: Scenario, name: str, value: str) -> tuple[str, str]:
 
 
 def situation(scn: Scenario, state: tuple) -> list[tuple[str, str]]:
-    """(label, phrase) for each shown variable in scope."""
-    return [(v.label, v.phrase(state)) for v in scn.variables if v.show and v.relevant(state)]
+    """(label, phrase) for each shown variable in scope, what matters now first:
+
+    1. the variables other variables' scopes read (the phase, in this pack): the context;
+    2. the variables scoped to the current context (this phase's own), as they apply now;
+    3. the rest, in the order the scenario declares them.
+
+    So in the Istanbul phase the status line leads with the Istanbul talks, not the
+    30-day ceasefire that mattered two phases ago; a narrow screen cuts the tail."""
+    context = _context_slots(scn)
+    shown = [v for v in scn.variables if v.show and v.relevant(state)]
+    rank = {id(v): 0 if v.slot.index in context else 1 if v.scope is not None else 2 for v in shown}
+    return [(v.label, v.phrase(state)) for v in sorted(shown, key=lambda v: rank[id(v)])]
+
+
+@functools.lru_cache(maxsize=8)
+def _context_slots(scn: Scenario) -> frozenset[int]:
+    return frozenset(slot.index for v in scn.variables if v.scope is not None for slot in v.scope.reads)
+
+
+def status_line(scn: Scenario, session: Session) -> str:
+    return " \u00b7 ".join(f"{label}: {value}" for label, value in situation(scn, session.node.state))
+
+
+def progress(scn: Scenario, node: Node, seed: int) -> str:
+    """The title bar's subtitle: where the path is, and the seed rolls use."""
+    turn = min(node.turn, scn.horizon)
+    when = f"Ended at turn {turn}" if node.over else f"Turn {turn} of at most {scn.horizon}"
+    return f"{when} \u00b7 seed {seed}"
 
 
 # --- choices ----------------------------------------------------------------------------------
@@ -125,44 +262,50 @@ class Choice:
     act: Act
     probability: float
     explored: bool
+    share: str = ""  # the probability as shown, rounded with its siblings to sum to 100%
 
 
 def choices(session: Session, step_id: int | None = None) -> list[Choice]:
     step = session.step(step_id)
-    return [Choice(i + 1, o.act, o.probability, o.act.id in step.children) for i, o in enumerate(session.options(step.id))]
+    options = session.options(step.id)
+    shown = shares([o.probability for o in options])
+    return [Choice(i + 1, o.act, o.probability, o.act.id in step.children, shown[i]) for i, o in enumerate(options)]
 
 
 def choice_heading(scn: Scenario, node: Node) -> str:
     if node.over:
         return f"Ended: {scn.endings[node.ending].title}"
     if node.deciding:
-        return f"Turn {node.turn}: who moves, and how?"
+        return f"Turn {node.turn}: you choose which side moves, and how"
     rule = scn.rules[node.pending[0] >> DEPTH_BITS]
     who = scn.actor_name(rule.actor)
     return f"{rule.label}{f' ({who})' if who and who not in rule.label else ''}: pick a branch or roll"
 
 
-def choice_text(scn: Scenario, choice: Choice, deciding: bool, detail: bool = True) -> Text:
+def choice_hint(scn: Scenario, node: Node, seed: int) -> str:
+    """The choices panel's subtitle: how to roll at a branch point, the basis legend at a move."""
+    if node.over:
+        return ""
+    if node.deciding:
+        return BASIS_LEGEND
+    return f"r rolls (seed {seed}) \u00b7 not a forecast"
+
+
+def choice_text(scn: Scenario, choice: Choice, deciding: bool) -> Text:
     act = choice.act
     text = Text()
     text.append(f"{choice.number}. ", style="bold")
     if deciding:
-        actor = scn.actors.get(act.actor or "")
-        if actor is not None:
-            text.append(f"{actor.short}: ", style="bold")
-        text.append(act.label)
+        who, what = move_parts(scn, act)
+        if who:
+            text.append(f"{who}: ", style="bold")
+        text.append(what, style="italic" if is_pass(act) else "")
     else:
         text.append(act.label)
-        text.append(f"  {percent(choice.probability)}", style="bold cyan")
-        if act.answer == "yes_but":
-            text.append("  conditional", style="italic")
+        text.append(f"  {choice.share or percent(choice.probability)}", style="bold cyan")
+    text.append_text(basis_tag(act))
     if choice.explored:
         text.append("  \u2713 explored", style="dim")
-    if not detail:
-        return text
-    if not deciding and act.rationale:
-        text.append(f"\n   why this weight: {act.rationale}", style="dim")
-    text.append(f"\n   {BASIS_HELP[act.basis]}", style="dim italic")
     return text
 
 
@@ -177,23 +320,31 @@ def quote_text(scn: Scenario, q: QuoteRef) -> Text:
     return text
 
 
-def fired_heading(scn: Scenario, f: Fired) -> Text:
+@functools.lru_cache(maxsize=8192)
+def node_shares(scn: Scenario, node: Node) -> dict[str, str]:
+    """The shares of the options at a node (a node's options never change: cached)."""
+    return option_shares(core_options(scn, node))
+
+
+def fired_heading(scn: Scenario, f: Fired, share: str | None = None) -> Text:
     act = scn.by_id.get(f.id)
     style = QUAD_STYLE.get(QUAD.get(act.type, ""), "") if act else ""
     text = Text()
     if f.kind == "move":
         text.append("\u25b8 ", style=style)
-        actor = scn.actors.get(f.actor or "")
-        if actor:
-            text.append(f"{actor.name}: ", style="bold")
-        text.append(f.label, style=style)
+        who, what = move_parts(scn, act) if act is not None else ("", f.label)
+        if f.actor:
+            text.append(f"{scn.actor_name(f.actor)}: ", style="bold")
+        text.append(what, style=style)
     else:
         text.append("  \u21b3 ", style=style)
         if f.rule_label:
             text.append(f"{f.rule_label}: ", style="bold")
         text.append(f.label, style=style)
         if f.probability is not None:
-            text.append(f"  ({percent(f.probability)}{', ' + f.how if f.how else ''})", style="dim")
+            text.append(f"  ({share or percent(f.probability)}{', ' + f.how if f.how else ''})", style="dim")
+    if act is not None:
+        text.append_text(basis_tag(act))
     return text
 
 
@@ -207,20 +358,25 @@ def story(scn: Scenario, session: Session, step_id: int | None = None, detail_la
         out.append(f"? {prompt}\n", style="italic magenta")
     if len(path) == 1:
         out.append(
-            "\nAny side may move first. Choose a move below with its number, or the arrows "
-            "and Enter. w explains a step, s shows the sources, a the sides, ? everything.\n",
+            "\nYou choose for every side. Each turn, pick which side moves and what it does (below, "
+            "by number, or the arrows and Enter); when another side's answer could go several ways, "
+            "pick a branch or roll. Moves tagged illustrative are the author's invention. "
+            "w explains a step, s shows the sources, a the sides, ? everything.\n",
             style="dim",
         )
     turn = None
     last = path[-1]
+    previous = path[0]
     for step in path[1:]:
         full = detail_last and step is last
-        for f in step.trace:
+        for i, f in enumerate(step.trace):
             if f.kind in ("move", "reaction", "event"):
                 if f.turn != turn:
                     turn = f.turn
                     out.append(f"\nTurn {turn}\n", style="bold underline")
-                out.append_text(fired_heading(scn, f))
+                # the branch taken here, rounded with its siblings as the choices showed it
+                share = node_shares(scn, previous.node).get(step.choice) if i == 0 and f.probability is not None else None
+                out.append_text(fired_heading(scn, f, share))
                 out.append("\n")
                 act = scn.by_id.get(f.id)
                 if full and act is not None:
@@ -241,26 +397,27 @@ def story(scn: Scenario, session: Session, step_id: int | None = None, detail_la
                 out.append(f"  ! {f.label}\n", style="dim")
         for prompt in step.prompts:
             out.append(f"? {prompt}\n", style="italic magenta")
+        previous = step
     return out
 
 
 # --- the branch tree --------------------------------------------------------------------------
 
 
-def step_label(scn: Scenario, step: Step, current: bool, parent_options: list[Option] | None = None) -> Text:
+def step_label(scn: Scenario, step: Step, current: bool, parent: Node | None = None) -> Text:
     text = Text()
     if step.parent is None:
         text.append("Start")
     else:
         act = scn.by_id[step.choice]
         if act.rule < 0:
-            actor = scn.actors.get(act.actor or "")
-            text.append(f"{actor.short if actor else ''}: {act.label}")
+            text.append(move_label(scn, act))
         else:
             text.append(act.label)
-            prob = next((o.probability for o in (parent_options or []) if o.act is act), None)
-            if prob is not None:
-                text.append(f" {percent(prob)}", style="cyan")
+            share = node_shares(scn, parent).get(act.id) if parent is not None else None
+            if share is not None:
+                text.append(f" {share}", style="cyan")
+        text.append_text(basis_tag(act))
         if step.how == "rolled":
             text.append(" \u2684", style="dim")
     if step.node.over:
@@ -271,15 +428,11 @@ def step_label(scn: Scenario, step: Step, current: bool, parent_options: list[Op
     return text
 
 
-def untaken_label(scn: Scenario, option: Option, deciding: bool) -> Text:
-    act = option.act
-    label = act.label
-    if deciding:
-        actor = scn.actors.get(act.actor or "")
-        label = f"{actor.short if actor else ''}: {label}"
+def untaken_label(scn: Scenario, act: Act, deciding: bool, share: str | None) -> Text:
+    label = move_label(scn, act) if deciding else act.label
     text = Text(f"\u25cb {label}", style="dim")
-    if not deciding:
-        text.append(f" {percent(option.probability)}", style="dim cyan")
+    if share is not None and not deciding:
+        text.append(f" {share}", style="dim cyan")
     return text
 
 

@@ -14,9 +14,10 @@ SCENARIOS = ROOT / "scenarios"
 
 @pytest.fixture(autouse=True)
 def isolated_state(tmp_path, monkeypatch):
-    """Autosaves go to a fresh folder per test, never the user's home."""
+    """Autosaves and settings go to fresh folders per test, never the user's home."""
     state = tmp_path / "state"
     monkeypatch.setenv("SIM_STATE_DIR", str(state))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.chdir(tmp_path)
     return state
 

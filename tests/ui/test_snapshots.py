@@ -72,7 +72,7 @@ def test_ending_screen(snap_compare, ceasefire):
 
 def test_compare_screen(snap_compare, whole_arc):
     async def run(pilot):
-        pilot.app.mark = 0  # as "m" does, without its notification (which times out)
+        pilot.app.opened.mark = 0  # as "m" does, without its notice
         pilot.app.choose("us_call_putin")
         pilot.app.choose("russia_answers_call.accepts")
         await pilot.pause()  # let the tree settle its cursor behind the modal

@@ -18,7 +18,10 @@ class EndingScreen(ModalScreen):
     EndingScreen { align: center middle; }
     EndingScreen > Vertical { width: 96%; height: 92%; border: thick $accent; background: $surface; }
     EndingScreen VerticalScroll { padding: 0 1; }
+    EndingScreen #notice { height: auto; padding: 0 1; background: $accent 40%; display: none; }
+    EndingScreen #notice.-shown { display: block; }
     """
+    SHOWS_NOTICES = True  # an export's "written to ..." goes here, not over the judgements
     BINDINGS = [
         Binding("escape,enter,q", "close", "Close"),
         Binding("b", "back", "Go back a step"),
@@ -33,8 +36,17 @@ class EndingScreen(ModalScreen):
         with Vertical() as box:
             box.border_title = f"Ending: {self.ending.title}"
             with VerticalScroll():
-                yield Static(describe(self.app.scenario, self.ending))
+                yield Static(describe(self.app.scenario, self.ending), id="ending-text")
+            yield Static(id="notice")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "notice", self._show_notice, init=False)
+
+    def _show_notice(self, notice: tuple[str, str]) -> None:
+        line = self.query_one("#notice", Static)
+        line.update(Text.assemble(("\u25b8 ", "bold"), notice[0]))
+        line.add_class("-shown")
 
     def action_close(self) -> None:
         self.dismiss()

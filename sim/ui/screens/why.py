@@ -13,7 +13,6 @@ from textual.widgets.option_list import Option
 from sim.engine.model import BASIS_HELP
 from sim.engine.session import Step
 from sim.ui import present
-from sim.ui.messages import OpenQuote
 
 WHY_CSS = """
 WhyScreen { align: center middle; }
@@ -47,10 +46,7 @@ class WhyScreen(ModalScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.post_message(OpenQuote(self._quotes[int(event.option.id)]))
-
-    def on_open_quote(self, message: OpenQuote) -> None:
-        self.app.action_sources(message.quote)
+        self.app.action_sources(self._quotes[int(event.option.id)])
 
     def action_close(self) -> None:
         self.dismiss()
