@@ -2,7 +2,8 @@
 
 Used by ui_startup.py and ui_latency.py. The child gets a pty of a fixed size
 (TIOCSWINSZ on the slave before it starts), ``TERM=xterm-256color``, a private
-``SIM_STATE_DIR`` (so no autosave or resume prompt from a real session appears), and
+``SIM_STATE_DIR`` (so no autosave or resume prompt from a real session appears) and
+``XDG_CONFIG_HOME`` (default settings), and
 the pty as its controlling terminal. Nothing answers the terminal's queries (Textual
 asks for synchronized output and the kitty keyboard protocol), as with a terminal that
 supports neither.
@@ -78,6 +79,7 @@ def child_env(state_dir: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL") and k not in ("COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE", "NO_COLOR")}
     env["TERM"] = "xterm-256color"
     env["SIM_STATE_DIR"] = str(state_dir)
+    env["XDG_CONFIG_HOME"] = str(state_dir / "config")  # default settings, and never the user's
     env["PYTHONPYCACHEPREFIX"] = str(c._tmpdir("ui") / "pycache")
     return env
 

@@ -345,7 +345,7 @@ def tick(orig):
 Screen._on_timer_update = tick(Screen._on_timer_update)
 timed(MainScreen, "refresh_view", "refresh_view")
 timed(storage, "autosave", "autosave")
-timed(sa.SimApp, "refresh_main", "refresh_main")
+timed(sa.SimApp, "changed", "changed")
 on_event = App.on_event
 
 
@@ -389,9 +389,9 @@ def trace(scn, env: dict, n_keys: int, seed: int = 1) -> None:
         nxt = keys[i + 1] if i + 1 < len(keys) else float("inf")
         mine = [e for e in events if k <= e[1] < nxt]
         ticks = [e for e in mine if e[0] == "tick" and e[2] > 0.0005]
-        own = {name: sum(e[2] for e in mine if e[0] == name) for name in ("refresh_view", "autosave", "refresh_main")}
+        own = {name: sum(e[2] for e in mine if e[0] == name) for name in ("refresh_view", "autosave", "changed")}
         per_key.append({
-            "sim code (refresh_main)": own["refresh_main"], "  refresh_view": own["refresh_view"], "  autosave": own["autosave"],
+            "sim code (changed)": own["changed"], "  refresh_view": own["refresh_view"], "  autosave": own["autosave"],
             "first update starts": ticks[0][1] - k if ticks else None, "first update (layout + render)": ticks[0][2] if ticks else None,
             "updates per key": len(ticks), "updates with a relayout": sum(int(e[3][0]) for e in ticks),
             "update time in all": sum(e[2] for e in ticks), "last update ends": (ticks[-1][1] + ticks[-1][2] - k) if ticks else None,

@@ -155,3 +155,63 @@ async def test_the_save_notice_suggests_a_command_that_works_as_typed(whole_arc,
         await pilot.press("enter")
         await pilot.pause()
         assert app.notice[0].endswith("later with: .venv/bin/sim play --load 'my session.yaml'")
+
+
+async def test_notices_cover_nothing(whole_arc):
+    """"Rolled (seed 1): ..." and "Marked step 8" were toasts over the move list for five
+    seconds; they are now the status line's, until the next change."""
+    app = SimApp(scenario=whole_arc, autosave=False)
+    async with app.run_test(size=SMALL) as pilot:
+        app.choose("us_call_putin")
+        await pilot.press("r")
+        await pilot.pause()
+        status = app.screen.query_one("#status")
+        assert "Rolled (seed 1)" in str(status.render()) and status.has_class("-notice")
+        await pilot.press("m")
+        await pilot.pause()
+        assert "Marked step" in str(status.render())
+        assert not app._notifications and not app.screen.query("Toast")
+        await pilot.press("b")  # the next change puts the situation back
+        await pilot.pause()
+        assert "Phase:" in str(status.render()) and not status.has_class("-notice")
+
+
+async def test_export_never_overwrites_and_says_where_the_file_went(whole_arc, tmp_path):
+    """A second group's export replaced the first's; now it goes to NAME-2.md, and the notice
+    gives the whole path."""
+    app = SimApp(scenario=whole_arc, autosave=False)
+    async with app.run_test(size=SMALL) as pilot:
+        (tmp_path / "out.md").write_text("group one\n")
+        app.choose("us_call_putin")
+        await pilot.press("e")
+        app.screen.query_one(Input).value = str(tmp_path / "out.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (tmp_path / "out.md").read_text() == "group one\n"
+        assert "Trump and Putin hold their call" in (tmp_path / "out-2.md").read_text()
+        assert str((tmp_path / "out-2.md").resolve()) in app.notice[0] and "already exists" in app.notice[0]
+        assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".md") == ["out-2.md", "out.md"]  # no temp file left
+
+
+async def test_the_projector_theme_is_kept_for_the_next_launch(whole_arc, tmp_path):
+    app = SimApp(scenario=whole_arc, autosave=False)
+    async with app.run_test(size=SMALL) as pilot:
+        next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Projector theme")).callback()
+        await pilot.pause()
+    saved = tmp_path / "config" / "sim" / "settings.toml"  # $XDG_CONFIG_HOME/sim (conftest sets it)
+    assert 'theme = "projector"' in saved.read_text()
+    app = SimApp(scenario=whole_arc, autosave=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert app.theme == "projector"
+
+
+async def test_a_broken_settings_file_gives_the_defaults(whole_arc, tmp_path):
+    folder = tmp_path / "config" / "sim"
+    folder.mkdir(parents=True)
+    for text in ("theme = [1, 2\n", 'theme = "no-such-theme"\n', "\x00\xff", 'theme = "\\u001b[2J"\n'):
+        (folder / "settings.toml").write_bytes(text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text)
+        app = SimApp(scenario=whole_arc, autosave=False)
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, MainScreen) and app.theme != "no-such-theme"
