@@ -356,6 +356,7 @@ class SimApp(App):
             if not name:
                 return
             from sim.export.transcript import render
+            from sim.files import write_new
 
             try:
                 written = write_new(Path(name), render(self.session, "markdown"))
@@ -479,29 +480,6 @@ class SimApp(App):
             yield SystemCommand(action.title, action.help[:1].upper() + action.help[1:], getattr(target, f"action_{action.name}"))
         yield SystemCommand("Projector theme (high contrast)", "Large contrast for a projected screen or low vision; kept for next time", lambda: setattr(self, "theme", "projector"))
         yield from super().get_system_commands(screen)
-
-
-def write_new(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path``, or to ``NAME-2.EXT``, ``NAME-3.EXT``... if it is taken:
-    never over an existing file, and whole or not at all (a finished temporary file is
-    linked to the free name, which fails rather than replace). Returns where it went."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        for n in range(1, 10_000):
-            candidate = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
-            try:
-                os.link(tmp, candidate)
-            except FileExistsError:
-                continue
-            return candidate
-        raise FileExistsError(17, "every numbered name is taken")
-    finally:
-        os.unlink(tmp)
 
 
 def run_app(name: str | None, seed: int | None = None, load: str | None = None, pick: bool = False) -> int:
