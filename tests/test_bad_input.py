@@ -79,13 +79,13 @@ reactions:
       yes_but:
         label: Yes, but
         type: DEMAND
-        basis: reported
+        basis: possible
         answer: yes_but
         demands: [{text: Guarantees on mobilisation}]
         weight: 3
         rationale: What Putin said.
         effects: ['ceasefire = "conditional"', 'russia.truce = "conditional"']
-        quotes: [{source: a002, text: "The ‘yes, but’ from Russia is not good enough"}]
+        quotes: [{source: a002, speaker: russia.putin, text: "What guarantees do we have?"}]
 endings:
   truce:
     title: Truce agreed

@@ -32,6 +32,10 @@ class Coverage:
     endings: set[int] = field(default_factory=set)
     prompts: set[str] = field(default_factory=set)
     dead_ends: list[Node] = field(default_factory=list)  # a few examples
+    # Called with (ending index, state) where an ending is reached; reachable() also calls it
+    # with the on_horizon ending at every turn boundary without an ending (any could be the
+    # last). Lint uses it to check what endings take for granted (lint.ending_holds).
+    on_ending: Callable[[int, tuple], None] | None = None
 
 
 @dataclass
@@ -87,6 +91,8 @@ def exhaustive(
                     ending_mass[node.ending] += mass
                     if coverage is not None:
                         coverage.endings.add(node.ending)
+                        if coverage.on_ending is not None:
+                            coverage.on_ending(node.ending, node.state)
                     continue
                 state = node.state
                 if node.pending:
@@ -194,6 +200,8 @@ def reachable(scn: Scenario, coverage: Coverage, max_nodes: int | None = None) -
                     continue
             for a in acts:
                 child = core.advance(unbounded, node, a, None, coverage.acts)
+                if coverage.on_ending is not None and (child.ending >= 0 or not child.pending):
+                    coverage.on_ending(scn.on_horizon if child.ending < 0 else child.ending, child.state)
                 if child.ending >= 0:
                     coverage.endings.add(child.ending)
                     continue

@@ -27,6 +27,7 @@ class Finding:
 def lint(scn: Scenario, max_nodes: int = MAX_LINT_NODES) -> list[Finding]:
     findings = cycles(scn) + unused_variables(scn)
     coverage = Coverage()
+    holds_findings = ending_holds(scn, coverage)
     if turn_free(scn):
         result = reachable(scn, coverage, max_nodes=max_nodes)
     else:
@@ -52,12 +53,44 @@ def lint(scn: Scenario, max_nodes: int = MAX_LINT_NODES) -> list[Finding]:
     for prompt in scn.prompts:
         if prompt.id not in coverage.prompts:
             findings.append(Finding("prompts", prompt.id, ("when",), "this prompt is never shown (its condition never holds at a decision point)"))
+    findings += holds_findings(coverage)
     described = set()
     for node in coverage.dead_ends:
         text = f"dead end at turn {node.turn}: nothing is on offer and no ending applies ({describe_state(scn, node.state)})"
         if text not in described:
             described.add(text)
             findings.append(Finding("scenario", "", (), text))
+    return findings
+
+
+def ending_holds(scn: Scenario, coverage: Coverage):
+    """Check each ending's `holds` wherever exploration reaches the ending.
+
+    Hooks into ``coverage`` (call before exploring) and returns a function that, after
+    exploring, gives one finding per condition that fails somewhere, with the first
+    state it failed in. For the on_horizon ending, reachable() offers every state at
+    which a turn ends without an ending (any of them could be the last), which can only
+    make the check stricter than the paths that truly reach the horizon.
+    """
+    failed: dict[tuple[int, int], tuple] = {}
+    if any(ending.holds for ending in scn.endings):
+
+        def see(index: int, state: tuple) -> None:
+            for i, cond in enumerate(scn.endings[index].holds):
+                if (index, i) not in failed and not cond.fn(state):
+                    failed[(index, i)] = state
+
+        coverage.on_ending = see
+
+    def findings(seen: Coverage) -> list[Finding]:
+        out = []
+        for (index, i), state in sorted(failed.items()):
+            ending = scn.endings[index]
+            if index not in seen.endings:
+                continue  # never reached: reported as such
+            out.append(Finding("endings", ending.id, ("holds", i), f"'{ending.holds[i].source}' does not hold on a path that reaches this ending ({describe_state(scn, state)})"))
+        return out
+
     return findings
 
 

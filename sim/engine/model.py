@@ -50,6 +50,9 @@ class SourceInfo:
     text: str
     sha256: str
     notes: str | None = None
+    outlet: str | None = None  # only where the article names it (validate checks the words occur)
+    dateline: str | None = None
+    date: str | None = None
 
 
 @dataclass(slots=True)
@@ -61,6 +64,22 @@ class Briefing:
 
 
 @dataclass(slots=True)
+class PrivateItem:
+    text: str
+    basis: str  # "articles" (quoted) or "author" (the scenario author's, for play)
+    quotes: tuple[QuoteRef, ...] = ()
+
+
+@dataclass(slots=True)
+class PrivateBriefing:
+    """Confidential instructions for the group playing a side: show them to that side only."""
+
+    wants_most: tuple[PrivateItem, ...] = ()
+    may_concede: tuple[PrivateItem, ...] = ()
+    must_not_reveal: tuple[PrivateItem, ...] = ()
+
+
+@dataclass(slots=True)
 class ActorInfo:
     id: str
     name: str
@@ -68,6 +87,7 @@ class ActorInfo:
     kind: str
     people: dict[str, tuple[str, str]]  # person id -> (name, role)
     briefing: Briefing
+    private: PrivateBriefing | None = None  # None when the scenario gives none
 
 
 @dataclass(slots=True)
@@ -189,6 +209,7 @@ class EndingInfo:
     judgements: dict[str, Judgement]
     prompts: tuple[str, ...]
     quotes: tuple[QuoteRef, ...]
+    holds: tuple[Compiled, ...] = ()  # what the ending takes for granted; lint checks it where reached
 
 
 @dataclass(slots=True)
@@ -276,6 +297,8 @@ class Scenario:
         for ending in self.endings:
             if ending.when is not None:
                 yield f"ending {ending.id}", ending.when
+            for i, held in enumerate(ending.holds):  # lint checks them where the ending is reached
+                yield f"holds[{i}] of ending {ending.id}", held
         for prompt in self.prompts:
             yield f"prompt {prompt.id}", prompt.when
         for var in self.variables:

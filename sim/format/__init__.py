@@ -33,11 +33,16 @@ def check(path: str | Path, library: Library | None = None, lint: bool = False) 
 
 def check_spec(spec: Spec | None, diags: list[Diagnostic], library: Library | None = None, lint: bool = False):
     """:func:`check` for a spec already loaded (``diags`` are the loading problems)."""
+    from sim.format import claims
     from sim.format.build import build
+    from sim.format.grounding import Library
     if spec is None or spec.meta is None:
         return None, sorted(diags, key=sort_key)
+    library = library or Library()
     scenario, more = build(spec, library)
     diags = diags + more
+    if scenario is not None:
+        diags += claims.check(spec, scenario, library)
     if any(d.severity != WARNING for d in diags):
         return None, sorted(diags, key=sort_key)
     if lint and scenario is not None:

@@ -222,7 +222,7 @@ class _Builder:
     def source_info(self, sid: str) -> e.SourceInfo:
         src = self.sources[sid]
         text = self.texts[sid]
-        return e.SourceInfo(sid, src.label, src.headline, text.path, text.raw, text.sha256, src.notes)
+        return e.SourceInfo(sid, src.label, src.headline, text.path, text.raw, text.sha256, src.notes, src.outlet, src.dateline, src.date)
 
     def build_actors(self) -> dict[str, e.ActorInfo]:
         out = {}
@@ -230,8 +230,20 @@ class _Builder:
             b = actor.briefing or m.Briefing()
             brief = e.Briefing(tuple(b.wants), tuple(b.fears), tuple(b.red_lines), self.quotes(b.quotes, "actors", aid, "briefing", "quotes"))
             people = {pid: (p.name, p.role) for pid, p in actor.people.items()}
-            out[aid] = e.ActorInfo(aid, actor.name, actor.short, actor.kind, people, brief)
+            out[aid] = e.ActorInfo(aid, actor.name, actor.short, actor.kind, people, brief, self.build_private(aid, actor.private))
         return out
+
+    def build_private(self, aid: str, private: m.PrivateBriefing | None) -> e.PrivateBriefing | None:
+        if private is None:
+            return None
+        parts = {}
+        for part in ("wants_most", "may_concede", "must_not_reveal"):
+            items = getattr(private, part)
+            parts[part] = tuple(
+                e.PrivateItem(item.text, item.basis, self.quotes(item.quotes, "actors", aid, "private", part, i, "quotes"))
+                for i, item in enumerate(items)
+            )
+        return e.PrivateBriefing(**parts)
 
     def check_actor(self, actor: str, section: str, entry: str):
         if actor not in self.actors:
@@ -404,7 +416,8 @@ class _Builder:
                 quotes = self.quotes(j.quotes, "endings", eid, "judgements", actor, "quotes")
                 judgements[actor] = e.Judgement(View(j.view), j.reason, tuple(j.cites), quotes)
             quotes = self.quotes(end.quotes, "endings", eid, "quotes")
-            out.append(e.EndingInfo(len(out), eid, end.title, end.text, when, judgements, tuple(end.prompts), quotes))
+            holds = tuple(c for i, text in enumerate(end.holds) if (c := self.cond(text, "endings", eid, "holds", i)) is not None)
+            out.append(e.EndingInfo(len(out), eid, end.title, end.text, when, judgements, tuple(end.prompts), quotes, holds))
         return tuple(out)
 
     def build_prompts(self) -> tuple[e.PromptInfo, ...]:

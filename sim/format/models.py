@@ -74,12 +74,20 @@ class Source(Model):
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = None
     "The SHA-256 of the file, so that a changed article is noticed."
     notes: Text | None = None
+    outlet: Line | None = None
+    "The outlet that published the article, only where the article itself names it (checked: the words occur in the article)."
+    dateline: Line | None = None
+    "The article's dateline as it prints it, e.g. 'Washington D.C.' (checked: the words occur in the article)."
+    date: Line | None = None
+    "The article's date, only where the article itself states it (checked: the words occur in the article)."
 
 
 class Person(Model):
     name: Line
     role: Line
     "The role as the articles give it; where they differ, say so."
+    aliases: list[Line] = []
+    "Other names the articles use for this person or body (spellings, titles): the check that a quote's speaker is named beside it looks for these too."
 
 
 class Briefing(Model):
@@ -91,13 +99,35 @@ class Briefing(Model):
     quotes: list[Quote] = []
 
 
+class PrivateItem(Model):
+    """One confidential instruction to the group that plays a side."""
+
+    text: Line
+    basis: Literal["articles", "author"] = "articles"
+    "articles: the articles support it (quote them); author: the scenario author's invention for play, shown as such."
+    quotes: list[Quote] = []
+    "The passages it rests on (required when basis is articles; context when it is the author's)."
+
+
+class PrivateBriefing(Model):
+    """Confidential instructions for the group that plays a side; never shown to the other sides."""
+
+    wants_most: list[PrivateItem] = []
+    may_concede: list[PrivateItem] = []
+    must_not_reveal: list[PrivateItem] = []
+
+
 class Actor(Model):
     name: Line
     short: Annotated[str, StringConstraints(min_length=1, max_length=14)]
     "A short label for narrow screens, e.g. 'US', 'Russia'."
     kind: Literal["side", "mediator", "host", "third_party"] = "side"
+    aliases: list[Line] = []
+    "Other names the articles use for this side (demonyms, capitals, institutions): the checks that a quote names its speaker, and a reported act its actor, look for these too."
     people: dict[Id, Person] = {}
     briefing: Briefing | None = None
+    private: PrivateBriefing | None = None
+    "Confidential instructions for the group that plays this side (a classroom game); the public briefing is `briefing`."
 
 
 class Issue(Model):
@@ -256,6 +286,8 @@ class Ending(Model):
     judgements: dict[Id, Judgement] = {}
     prompts: list[Text] = []
     quotes: list[Quote] = []
+    holds: list[Expr] = []
+    "What the text and judgements take for granted, as conditions; lint checks each on every path that reaches the ending (for the on_horizon ending, on every state at which a turn ends without one)."
 
 
 class Prompt(Model):
