@@ -91,7 +91,7 @@ async def test_branch_weights_and_rationale_are_shown(whole_arc):
         await pilot.pause()
         choices = app.screen.query_one(ChoiceList)
         prompts = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
-        assert any("80%" in p for p in prompts)
+        assert any("91%" in p for p in prompts)  # "yes_but": weight 6 of 6.6
         assert "not a forecast" in choices.border_subtitle
         detail = text_of(app.screen.query_one(ChoiceDetail))
         assert "Why this weight" in detail
@@ -258,9 +258,9 @@ async def test_an_ending_opens_its_screen_with_judgements_and_prompts(ceasefire)
 
 
 async def test_an_ending_backs_each_judgement_with_its_own_quotes(whole_arc):
-    """Kyiv's judgement of the escalation is about Russia stalling: the screen quotes that,
-    not the first quote of a stance it cites ("which Kyiv has already accepted")."""
-    path = paths_to_endings(whole_arc)["escalation"]
+    """Kyiv's judgement of a protracted war is about dwindling aid and missing pressure: the
+    screen quotes that, not the first quote of a stance it cites ("sustained and increased")."""
+    path = paths_to_endings(whole_arc)["protracted_war"]
     app = SimApp(scenario=whole_arc, autosave=False)
     async with app.run_test(size=SIZE) as pilot:
         for choice in path:
@@ -269,8 +269,8 @@ async def test_an_ending_backs_each_judgement_with_its_own_quotes(whole_arc):
         assert isinstance(app.screen, EndingScreen)
         body = text_of(app.screen.query_one("#ending-text", Static))
         ukraine = body.split("Ukraine would reject it.", 1)[1].split("Russia would", 1)[0]
-        assert "Russia does not want peace" in ukraine and "new sanctions packages" in ukraine
-        assert "already accepted" not in ukraine
+        assert "dwindling Western aid" in ukraine and "new sanctions packages" in ukraine
+        assert "sustained and increased" not in ukraine
 
 
 async def test_mark_and_compare(whole_arc):
