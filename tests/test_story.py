@@ -30,7 +30,7 @@ moves:
     label: Propose a truce
     type: CONSULT
     basis: reported
-    quotes: [{source: c, text: "What guarantees do we have?", speaker: russia.putin}]
+    quotes: [{source: c, text: "US proposes a 30-day ceasefire in Ukraine"}]
 reactions:
   reply:
     actor: russia
