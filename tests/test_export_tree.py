@@ -29,12 +29,17 @@ def svg_texts(svg: str) -> str:
 
 
 def branched(scenario_id: str = "ceasefire_30_day") -> Session:
-    """The main line, plus two other branches rolled from earlier steps."""
+    """The main line, plus two other branches rolled from earlier steps and an unlikely
+    branch (Moscow accepting the truce in the call, 8%) rolled on to an ending of its own."""
     session = main_line(scenario_id)
     end = session.current
     for at in (2, 4):
         session.goto(at)
         session.roll()
+        session.roll()
+    session.goto(1)
+    session.choose("russia_answers_call.accepts")
+    while not session.node.over:
         session.roll()
     session.goto(end)
     return session
