@@ -5,6 +5,7 @@ schema and the editors' modelines have not drifted."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from _support import (
@@ -155,3 +156,92 @@ def test_every_scenario_file_points_editors_at_the_schema(path):
     assert m, f"{path.name} starts with {first!r}"
     assert not m["path"].startswith("/"), "a relative path, so it works in any checkout"
     assert (path.parent / m["path"]).resolve() == SCHEMA.resolve()
+
+
+# --- this pack: keeping faith with the articles (issue 9) ----------------------------------------
+
+# The pack's own scenarios; other scenarios found under scenarios/ are checked by the tests above.
+PACK = ("whole_arc", "ceasefire_30_day", "strikes_during_talks", "istanbul_rounds")
+# Each phase starts where its articles stand; an act may quote those articles or earlier ones,
+# never a later one (article C, then A and B, then E and D).
+PHASE_SOURCES = {
+    "track_ceasefire.yaml": {"ceasefire_call"},
+    "track_strikes.yaml": {"ceasefire_call", "kyiv_strike_timing", "vladimir_stop"},
+    "track_istanbul.yaml": {"ceasefire_call", "kyiv_strike_timing", "vladimir_stop", "istanbul_third_round", "donbas_offensive"},
+}
+QUOTED = re.compile(r"[\u201c\"]([^\"\u201d]+)[\u201d\"]")
+
+
+def _fragments_in(text: str, articles: dict[str, str]) -> dict[str, set[str]]:
+    """Each quoted fragment of ``text`` -> the sources whose article holds it verbatim."""
+    found = {}
+    for quoted in QUOTED.findall(text):
+        needle = fold(quoted).lower().strip(" .,")
+        found[quoted] = {sid for sid, body in articles.items() if needle in body}
+    return found
+
+
+@pytest.mark.parametrize("scenario_id", PACK)
+def test_every_rationale_quotes_the_sentence_it_rests_on_and_names_its_article(scenario_id):
+    """A weight's rationale quotes a fragment of the sentence it rests on and names the
+    article ("Article C", or its letter after another), unless it says it rests on none."""
+    scn = real(scenario_id)
+    articles = {sid: fold(s.text).lower() for sid, s in scn.sources.items()}
+    letters = {sid: s.label.split(":")[0].split()[-1] for sid, s in scn.sources.items()}  # "Article C" -> "C"
+    weighed = [a for rule in scn.rules for a in rule.alternatives] + [m for m in scn.moves if m.weight != 1]
+    assert weighed
+    for act in weighed:
+        text = act.rationale or ""
+        if "rests on no sentence of the articles" in text:
+            continue
+        fragments = _fragments_in(text, articles)
+        assert fragments, f"{act.id}: the rationale quotes no sentence: {text!r}"
+        for quoted, sources in fragments.items():
+            assert sources, f"{act.id}: {quoted!r} is in no article"
+        named = {sid for sid, letter in letters.items() if re.search(rf"\b[Aa]rticles? (?:[A-E], |[A-E] and )*{letter}\b|\b{letter}:", text)}
+        assert any(sources & named for sources in fragments.values()), f"{act.id}: the rationale names none of the articles it quotes: {text!r}"
+
+
+@pytest.mark.parametrize("scenario_id", PACK)
+def test_every_ending_says_what_it_takes_for_granted(scenario_id):
+    """Each ending of the pack lists under `holds` what its text and judgements assume; lint
+    (run by the validate test above) checks them on every path that reaches the ending."""
+    scn = real(scenario_id)
+    for ending in scn.endings:
+        assert ending.holds, f"{ending.id} lists nothing under holds"
+
+
+def test_acts_quote_only_articles_of_their_phase_or_earlier():
+    """What a later article reports cannot justify an earlier reaction (issue 9, item 15)."""
+    from sim.format.load import load_spec
+
+    spec, _ = load_spec(SCENARIOS / "whole_arc.yaml")
+    articles = {sid: fold((SCENARIOS / "library" / src.file).resolve().read_text(encoding="utf-8")).lower() for sid, src in spec.sections["sources"].items()}
+    checked = 0
+    for section in ("moves", "reactions", "events"):
+        for entry_id, entry in spec.sections[section].items():
+            allowed = PHASE_SOURCES.get(Path(spec.origins[(section, entry_id)].doc.file).name)
+            if allowed is None:
+                continue
+            acts = [entry] if section == "moves" else list(entry.alternatives.values())
+            for act in acts:
+                checked += 1
+                used = {q.source for q in act.quotes} | {q.source for d in getattr(act, "demands", ()) for q in d.quotes}
+                assert used <= allowed, f"{entry_id}: quotes {sorted(used - allowed)}, later than its phase"
+                for quoted, sources in _fragments_in(getattr(act, "rationale", None) or "", articles).items():
+                    assert sources & allowed, f"{entry_id}: its rationale rests on a later article ({quoted!r})"
+    assert checked > 50
+
+
+def test_every_side_of_the_pack_has_a_private_briefing():
+    scn = real("whole_arc")
+    for actor in scn.actors.values():
+        private = actor.private
+        assert private is not None, actor.id
+        items = [*private.wants_most, *private.may_concede, *private.must_not_reveal]
+        assert private.wants_most and private.may_concede and private.must_not_reveal, actor.id
+        for item in items:
+            assert item.basis in ("articles", "author")
+            assert item.quotes or item.basis == "author"
+            if item.basis == "author":
+                assert "author" in item.text, f"{actor.id}: an author's item must say so in its text: {item.text!r}"

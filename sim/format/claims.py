@@ -38,12 +38,37 @@ from sim.format import models as m
 from sim.format.grounding import Library, SourceText, fold
 from sim.format.load import Spec
 
-_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(?=\s)|\n")
+# A sentence ends at . ! or ? (and any closing quotes) before white space and a word that
+# is not lower case, but not inside an abbreviation such as U.S. or p.m.; every line ends one.
+_SENTENCE_END = re.compile(r"(?<![A-Za-z]\.[A-Za-z])[.!?][\"'\u201d\u2019)]*(?=\s+(?![\sa-z])|\s*$)|\n")
 _OPEN, _CLOSE = "\u201c", "\u201d"
 
 
 def check(spec: Spec, scenario: e.Scenario, library: Library) -> list[Diagnostic]:
     return _Claims(spec, scenario, library).run()
+
+
+def sentence_ends(raw: str) -> list[int]:
+    """Where each sentence of an article ends: after . ! or ? (and any closing quote) before
+    white space, and at every line end (headings and table rows are sentences of their own).
+    Stretches of blank text are not sentences."""
+    ends: list[int] = []
+    for match in _SENTENCE_END.finditer(raw):
+        if raw[ends[-1] if ends else 0 : match.end()].strip():
+            ends.append(match.end())
+    if raw[ends[-1] if ends else 0 :].strip():
+        ends.append(len(raw))
+    return ends
+
+
+def sentences(raw: str) -> list[tuple[int, int]]:
+    """The (start, end) of each sentence, leading white space trimmed."""
+    out, start = [], 0
+    for end in sentence_ends(raw):
+        lead = len(raw[start:end]) - len(raw[start:end].lstrip())
+        out.append((start + lead, end))
+        start = end
+    return out
 
 
 class _Article:
@@ -52,10 +77,7 @@ class _Article:
     def __init__(self, text: SourceText):
         self.text = text
         raw = text.raw
-        self.ends: list[int] = []  # where each sentence ends (blank stretches are not sentences)
-        for match in _SENTENCE_END.finditer(raw):
-            if raw[self.ends[-1] if self.ends else 0 : match.end()].strip():
-                self.ends.append(match.end())
+        self.ends = sentence_ends(raw)
         self.quoted: list[tuple[int, int]] = []
         start = None
         for i, ch in enumerate(raw):
