@@ -67,6 +67,9 @@ class Options:
     max_nodes: int = 5_000_000  # teacher's notes: exploration budget
 
 
+Job = Callable[[Callable[[int, int], None] | None], list[Document]]  # the slow part, given a progress callback
+
+
 def produce(
     kind: str,
     fmt: str | None = None,
@@ -77,6 +80,14 @@ def produce(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Document]:
     """The documents of one export (several for role sheets), not yet saved."""
+    return prepare(kind, fmt, scenario=scenario, session=session, options=options)(progress)
+
+
+def prepare(kind: str, fmt: str | None = None, *, scenario: Scenario, session: Session | None = None, options: Options = Options()) -> Job:
+    """Read what the export needs from the session now; return the slow rest (printing a
+    PDF, exploring, drawing) as a job that touches no session, so a UI can run it in a
+    thread while the session moves on. Raises ValueError for a kind, format or side
+    that does not apply."""
     spec = KINDS[kind]
     fmt = fmt or spec.formats[0]
     if fmt not in spec.formats:
@@ -87,33 +98,43 @@ def produce(
     if kind == "transcript":
         from sim.export.transcript import render
 
-        return [Document(f"{base}.{EXTENSIONS[fmt]}", render(session, fmt))]
+        text = render(session, fmt)
+        return lambda progress: [Document(f"{base}.{EXTENSIONS[fmt]}", text)]
     if kind == "handout":
         from sim.export.handout import handout
         from sim.export.story import story
 
-        return [_printed(f"{base}", handout(story(session), options.paper), fmt)]
+        page = handout(story(session), options.paper)
+        return lambda progress: [_printed(base, page, fmt)]
     if kind == "roles":
         from sim.export.roles import played, role_sheet
 
         actors = [a for a in played(scenario) if options.side in (None, a.id)]
         if not actors:
             raise ValueError(f"no side '{options.side}' to write a role sheet for")
-        return [_printed(f"role-{scenario.id}-{a.id}", role_sheet(scenario, a.id, options.paper), fmt) for a in actors]
+        pages = [(f"role-{scenario.id}-{a.id}", role_sheet(scenario, a.id, options.paper)) for a in actors]
+        return lambda progress: [_printed(name, page, fmt) for name, page in pages]
     if kind == "notes":
-        from sim.analysis.explore import exhaustive
-        from sim.export.notes import outlook, teacher_notes
         from sim.export.story import story
 
-        seen = outlook(scenario, exhaustive(scenario, max_nodes=options.max_nodes, progress=progress))
         main = story(options.main_line) if options.main_line is not None else None
-        return [_printed(base, teacher_notes(scenario, seen, main, paper=options.paper), fmt)]
+
+        def notes(progress) -> list[Document]:
+            from sim.analysis.explore import exhaustive
+            from sim.export.notes import outlook, teacher_notes
+
+            seen = outlook(scenario, exhaustive(scenario, max_nodes=options.max_nodes, progress=progress))
+            return [_printed(base, teacher_notes(scenario, seen, main, paper=options.paper), fmt)]
+
+        return notes
     if kind in ("tree", "graph"):
         from sim.export import tree
 
         threshold = tree.THRESHOLD if options.threshold is None else options.threshold
-        graph = tree.session_tree(session, threshold) if kind == "tree" else tree.exploration_graph(scenario, threshold)
-        return [_picture(base, graph, fmt)]
+        if kind == "tree":
+            graph = tree.session_tree(session, threshold)
+            return lambda progress: [_picture(base, graph, fmt)]
+        return lambda progress: [_picture(base, tree.exploration_graph(scenario, threshold), fmt)]
     raise AssertionError(kind)  # pragma: no cover - KINDS is checked above
 
 
@@ -147,10 +168,16 @@ def save(documents: Sequence[Document], folder: str | os.PathLike = ".", output:
     from sim.files import write_new
 
     if output is not None and len(documents) == 1:
-        doc = documents[0]
-        target = Path(output)
-        suffix = Path(doc.name).suffix
-        if target.suffix != suffix:  # e.g. DOT written where dot could not draw the SVG asked for
-            target = target.with_name(target.name + suffix) if not target.suffix else target.with_suffix(suffix)
-        return [write_new(target, doc.data)]
+        return [write_new(target_for(documents[0], output), documents[0].data)]
     return [write_new(Path(folder) / d.name, d.data) for d in documents]
+
+
+def target_for(document: Document, output: str | os.PathLike) -> Path:
+    """The name a single document is written under when the person named ``output``: theirs,
+    with the document's own extension where they differ (a DOT written where dot could not
+    draw the SVG asked for; a name given without one)."""
+    target = Path(output)
+    suffix = Path(document.name).suffix
+    if target.suffix == suffix:
+        return target
+    return target.with_suffix(suffix) if target.suffix else target.with_name(target.name + suffix)

@@ -350,27 +350,45 @@ class SimApp(App):
     # --- files ----------------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        from sim.ui.screens.dialogs import Dialog
+        from sim.ui.screens.export import ExportScreen
 
-        def chosen(name: str | None) -> None:
-            if not name:
-                return
-            from sim.export.transcript import render
-            from sim.files import write_new
+        def chosen(answer: tuple[str, str] | None) -> None:
+            if answer is not None and self.session is not None:
+                self._export(*answer)
 
-            try:
-                written = write_new(Path(name), render(self.session, "markdown"))
-            except OSError as exc:
-                self.say(f"Could not export: {name}: {exc.strerror or exc}", severity="error")
-                return
-            # A second group's export must never replace the first's: a taken name gets -2, -3...
-            taken = "" if written == Path(name) else f" ({name} already exists; it was left as it was)"
-            self.say(f"Transcript written to {written.resolve()}{taken}")
+        self.push_screen(ExportScreen(self.scenario.id), chosen)
 
-        self.push_screen(
-            Dialog("Export this path as a Markdown transcript (quotes and prompts included) to a new file:", f"transcript-{self.scenario.id}.md"),
-            chosen,
-        )
+    def _export(self, kind: str, target: str) -> None:
+        """Read the path now; print, explore and write in a worker; say where each file went."""
+        from sim.export.documents import KINDS, prepare
+
+        spec = KINDS[kind]
+        try:
+            job = prepare(kind, scenario=self.scenario, session=self.session)
+        except ValueError as exc:
+            self.say(f"Could not export: {exc}", severity="error")
+            return
+        if kind in ("notes", "graph"):
+            self.say(f"Exporting the {spec.title.lower()}: exploring every branch first, in the background…")
+        self.run_worker(lambda: self._export_job(spec.title, job, target, kind == "roles"), thread=True, group="export", name=f"export {kind}")
+
+    def _export_job(self, title: str, job, target: str, folder: bool) -> None:
+        from sim.export.documents import save, target_for
+        from sim.export.drawing import TooBigForMermaid
+        from sim.export.pdf import PdfUnavailable
+
+        try:
+            documents = job(None)
+            written = save(documents, target) if folder else save(documents, output=target)
+        except (OSError, PdfUnavailable, TooBigForMermaid, RuntimeError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            self.call_from_thread(self.say, f"Could not export the {title.lower()}: {reason}", "error")
+            return
+        notes = " ".join(d.note for d in documents if d.note)
+        where = ", ".join(str(p.resolve()) for p in written)
+        # A second group's export must never replace the first's: a taken name gets -2, -3...
+        taken = "" if folder or written[0] == target_for(documents[0], target) else f" ({target} already exists; it was left as it was)"
+        self.call_from_thread(self.say, f"{title} written to {where}{taken}{' ' + notes if notes else ''}")
 
     def action_save(self) -> None:
         from sim.ui.screens.dialogs import Dialog

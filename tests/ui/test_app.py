@@ -456,7 +456,7 @@ async def test_help_screen_and_command_palette_entries(whole_arc):
         assert scroller.scroll_y == scroller.max_scroll_y  # ...and the keyboard reaches its end
         await pilot.press("escape")
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for wanted in ("Roll for a branch", "Go back one step", "Why did this happen?", "Sources", "Save session", "Export transcript", "Projector theme (high contrast)", "Theme"):
+        for wanted in ("Roll for a branch", "Go back one step", "Why did this happen?", "Sources", "Save session", "Export: handout, role sheets, notes, tree, transcript", "Projector theme (high contrast)", "Theme"):
             assert wanted in titles
         next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Projector theme")).callback()
         assert app.theme == "projector"
