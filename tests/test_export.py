@@ -432,3 +432,80 @@ def test_another_negotiation_with_one_source_exports_every_kind(tmp_path):
         docs = produce(kind, fmt, scenario=scn, session=session, options=Options())
         assert docs and all(d.data for d in docs), kind
     assert [d.name for d in produce("roles", "html", scenario=scn, options=Options())] == ["role-t-us.html", "role-t-russia.html"]
+
+
+# --- private briefings and the articles' own metadata -------------------------------------------
+
+
+def private_texts(actor) -> list[str]:
+    from sim.export.roles import PRIVATE_PARTS
+
+    if actor.private is None:
+        return []
+    return [item.text for field, _ in PRIVATE_PARTS for item in getattr(actor.private, field)]
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIO_IDS)
+def test_a_private_briefing_is_on_its_own_sides_sheet_and_no_other(scenario_id):
+    scn = real(scenario_id)
+    sides = played(scn)
+    assert any(private_texts(a) for a in sides), "the pack gives private briefings"
+    sheets = {a.id: text_of(role_sheet(scn, a.id)) for a in sides}
+    for actor in sides:
+        own = private_texts(actor)
+        for text in own:
+            assert " ".join(text.split()) in sheets[actor.id]
+        if own:
+            assert f"Private briefing: for the {actor.name} group only" in sheets[actor.id]
+        for other in sides:
+            if other is actor:
+                continue
+            leaked = [t for t in own if " ".join(t.split()) in sheets[other.id]]
+            assert leaked == [], f"{actor.id}'s private briefing on {other.id}'s sheet"
+            assert f"Private briefing: for the {actor.name} group only" not in sheets[other.id]
+    for text in (t for a in sides for t in private_texts(a)):
+        assert " ".join(text.split()) not in text_of(handout(story(main_line(scenario_id)))), "no private text in a handout"
+
+
+def test_a_private_item_of_the_authors_own_invention_says_so(tmp_path):
+    from _support import add_article, scenario_text
+
+    from sim.format import load_scenario
+
+    body = """
+moves:
+  wait: {actor: us, label: Wait, type: CONSULT, basis: illustrative}
+endings:
+  drag: {title: Talks drag on, text: Nothing happens.}
+"""
+    private = (
+        "  us:\n    name: United States\n    short: US\n    private:\n"
+        "      wants_most: [{text: Quietly hope for a quick deal., basis: author}]\n"
+        "      must_not_reveal: [{text: How far you would go., basis: author}]\n"
+    )
+    text = scenario_text(body).replace("  us: {name: United States, short: US}\n", private)
+    assert "Quietly hope" in text
+    add_article(tmp_path)
+    (tmp_path / "t.yaml").write_text(text, encoding="utf-8")
+    scn = load_scenario(tmp_path / "t.yaml")
+    words = text_of(role_sheet(scn, "us"))
+    assert "Quietly hope for a quick deal. (the scenario author's invention for play, not in the articles)" in words
+    assert "What you must not reveal" in words and "What you may concede" not in words
+    assert "Private briefing" not in text_of(role_sheet(scn, "russia"))
+
+
+def test_articles_show_their_own_outlet_dateline_and_date_beside_the_label():
+    scn = real("whole_arc")
+    stated = [s for s in scn.sources.values() if s.outlet or s.dateline or s.date]
+    assert stated, "the pack states some (D names The Moscow Times; C is datelined Washington D.C.)"
+    view = story(main_line("whole_arc"))
+    words = text_of(handout(view))
+    for src in scn.sources.values():
+        meta = ", ".join(x for x in (src.outlet, src.dateline, src.date) if x)
+        if meta:
+            assert f"{src.label}" in words and f"({meta})" in words
+            assert meta in text_of(teacher_notes(scn, outlook(scn, explored("whole_arc")[0])))
+    quoted = {q.article.id for b in view.beats() for q in b.quotes}
+    for art in view.articles:
+        if art.meta and art.id in quoted:
+            assert f"{art.label} ({art.meta})" in words, "beside the label under a quote"

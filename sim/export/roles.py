@@ -85,17 +85,17 @@ def _stances(scn: Scenario, actor: ActorInfo, views: Views) -> str:
 
 
 def _private(actor: ActorInfo, views: Views) -> str:
-    private = getattr(actor, "private", None)  # only scenarios that give one
+    private = actor.private  # only where the scenario gives one
     if private is None:
         return ""
     parts = []
     for field, heading in PRIVATE_PARTS:
-        items = getattr(private, field, ())
+        items = getattr(private, field)
         if not items:
             continue
         parts.append(H.h(3, heading))
         for item in items:
-            note = f" ({AUTHOR_NOTE})" if getattr(item, "basis", "") == "author" else ""
+            note = f" ({AUTHOR_NOTE})" if item.basis == "author" else ""
             parts.append('<div class="item">' + H.p(item.text + note) + H.quotes(views.quotes(item.quotes)) + "</div>")
     if not parts:
         return ""

@@ -295,12 +295,8 @@ def disagreements(scn: Scenario) -> tuple[Disagreement, ...]:
 
 
 def article(src: SourceInfo) -> Article:
-    # outlet, dateline and date are optional fields of a source, stated only where the
-    # article itself states them; a format without them shows the label alone.
-    return Article(
-        src.id, src.label, src.file.name, src.headline,
-        getattr(src, "outlet", None), getattr(src, "dateline", None), getattr(src, "date", None),
-    )  # fmt: skip
+    # outlet, dateline and date are given only where the article itself states them
+    return Article(src.id, src.label, src.file.name, src.headline, src.outlet, src.dateline, src.date)
 
 
 def readable(scn: Scenario, name: str, value: str) -> tuple[str, str]:
