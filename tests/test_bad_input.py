@@ -693,3 +693,19 @@ def test_a_long_misquote_echoes_a_bounded_nearest_passage(tmp_path, monkeypatch,
     out, err = capsys.readouterr()
     (m,) = expect_error(out, err, "q.yaml", contains=["nearest passage"])
     assert len(m.group(0)) < 1200
+
+
+def test_a_misquote_against_a_four_megabyte_source_finds_its_passage(tmp_path, monkeypatch, capsys):
+    """The nearest passage is looked for only where runs of the quote occur in a long source
+    (it compared every window: 24 s for this); bench/nearest.py measures it."""
+    monkeypatch.chdir(tmp_path)
+    add_article(tmp_path)
+    article = (tmp_path / "seeds" / ARTICLE_C).read_text(encoding="utf-8")
+    filler = "".join(f"Paragraph {i} says nothing that any quote in this file could match. " for i in range(60_000))
+    (tmp_path / "seeds" / "big.txt").write_text(filler[: 2_000_000] + article + filler[: 2_000_000], encoding="utf-8")
+    text = _mini_with(f"file: seeds/{ARTICLE_C}", "file: seeds/big.txt").replace("How will these 30 days be utilized", "How will these 31 days be used")
+    (tmp_path / "q.yaml").write_text(text, encoding="utf-8")
+    assert main(["validate", "--no-lint", "q.yaml"]) == 1
+    out, err = capsys.readouterr()
+    (m,) = expect_error(out, err, "q.yaml", contains=["quote not found"])
+    assert 'will these 30 days be utilized? For mobilization' in m["msg"]

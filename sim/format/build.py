@@ -11,7 +11,7 @@ import operator
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.diagnostics import WARNING, Diagnostic, InputError, did_you_mean
+from sim.diagnostics import WARNING, Diagnostic, InputError, cut, did_you_mean
 from sim.engine import core
 from sim.engine import model as e
 from sim.engine.vocab import Answer, Basis, Category, View
@@ -22,6 +22,8 @@ from sim.expr.types import BOOL, NEVER, EnumType, IntType
 from sim.format import models as m
 from sim.format.grounding import Library, SourceText
 from sim.format.load import Origin, Spec, locate
+
+MAX_PASSAGE = 240  # characters of the nearest passage echoed in an error
 
 
 def build(spec: Spec, library: Library | None = None) -> tuple[e.Scenario | None, list[Diagnostic]]:
@@ -81,7 +83,8 @@ class _Builder:
                 span = src.find(q.text)
                 if span is None:
                     near = src.nearest(q.text)
-                    self.err(section, entry, *where, "text", msg=f"quote not found in source '{q.source}' ({self.sources[q.source].file}); nearest passage: \"{near}\"")
+                    shown = f'nearest passage: "{cut(near, MAX_PASSAGE)}"' if near else "no passage of it comes close"
+                    self.err(section, entry, *where, "text", msg=f"quote not found in source '{q.source}' ({self.sources[q.source].file}); {shown}")
             out.append(e.QuoteRef(q.source, q.text, speaker, span))
         return tuple(out)
 
