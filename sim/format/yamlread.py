@@ -31,7 +31,7 @@ except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
 
 MAX_BYTES = 4 * 1024 * 1024  # a scenario is tens of KB; refuse anything past a few MB at once
 MAX_DEPTH = 64
-MAX_NODES = 250_000
+MAX_NODES = 50_000  # values in one file: real scenarios hold under 1,000, a 40,000-step session fits; bounds reading and building to a few seconds
 MAX_NUMBER_CHARS = 40
 DEPTH_MESSAGE = f"nested more than {MAX_DEPTH} levels deep"
 _LIBYAML_DEPTH = re.compile(r"maximum nesting depth", re.IGNORECASE)
@@ -82,8 +82,13 @@ _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 
 
+_NOT_TEXT_START = frozenset("~nNtTfF.+-0123456789")  # what a null, boolean or number can start with
+
+
 def _resolve_plain(text: str):
     """YAML 1.2 core schema for plain scalars; returns (value, error)."""
+    if text and text[0] not in _NOT_TEXT_START:
+        return text, None  # an id or words: most scalars, decided without a regex
     if _NULL.match(text):
         return None, None
     if text in _BOOL:
@@ -259,7 +264,7 @@ class _Builder:
         while True:
             self.nodes += 1
             if self.nodes > MAX_NODES:
-                self.fail(event, f"document has more than {MAX_NODES} values")
+                self.fail(event, f"document has more than {MAX_NODES:,} values")
             if isinstance(event, yaml.ScalarEvent):
                 val = self.scalar(event)
                 if not stack or not stack[-1].awaiting_key:
