@@ -452,3 +452,12 @@ def test_a_session_too_big_to_reopen_is_never_written(tmp_path):
     assert f"the {MAX_NODES:,} a session can be reopened with" in info.value.strerror
     target = tmp_path / "auto.yaml"
     assert write_autosave(target, data(fits + 1)) is None and not target.exists()
+
+
+def test_list_escapes_a_file_name_with_control_characters(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SIM_SCENARIOS", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "odd\x1b]0;pwned\x07.yaml").write_text("scenario: {id: odd, title: Odd}\n", encoding="utf-8")
+    code, out, err = run(capsys, "list")
+    assert code == 0
+    assert "\x1b" not in out and "odd\\x1b]0;pwned\\x07.yaml" in out

@@ -225,7 +225,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         width = max(len(e.id) for e in entries)
         for e in entries:
             mark = "*" if e.default else " "
-            print(f"{mark} {e.id:<{width}}  {e.title}  ({_shown(e.path)})")
+            print(escape(f"{mark} {e.id:<{width}}  {e.title}  ({_shown(e.path)})"))  # a file name may hold anything
         print("* the default scenario (opened by `sim`)", file=sys.stderr)
         return OK
     if command == "sessions":

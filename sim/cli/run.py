@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from sim.diagnostics import sort_key
+from sim.diagnostics import escape, sort_key
 from sim.export.transcript import render
 from sim.files import write_output
 from sim.format import load_scenario
@@ -27,6 +27,6 @@ def run(scenario_name: str, script_path: str | None, seed: int | None, fmt: str,
         print(f"{len(outcome.failures)} expectation{'s' if len(outcome.failures) != 1 else ''} failed", file=sys.stderr)
         return 3
     if outcome.dead_end:
-        print(f"{scenario.path}: the run stopped at a dead end: nothing is on offer and no ending applies", file=sys.stderr)
+        print(escape(f"{scenario.path}: the run stopped at a dead end: nothing is on offer and no ending applies"), file=sys.stderr)
         return 4
     return 0
