@@ -6,10 +6,10 @@ One session grows by a seeded random walk (rolls and picks, and jumps back to an
 earlier step as a class does) to each size. At each size:
 
 * append: a fresh database holding the session (written whole, as a fork does),
-  then ``Recorder.chose`` for each of the next 200 steps (the engine's step is not
+  then ``Recorder.sync`` for each of the next 200 steps (the engine's step is not
   timed, only the commit), with ``synchronous=FULL`` (the default: fsync per
   commit) and ``NORMAL`` (no fsync; still safe against a kill, not a power cut);
-* move: ``Recorder.moved`` (the cursor moving, e.g. ``b``);
+* move: ``Recorder.sync`` after the cursor moves (, e.g. ``b``);
 * the reference in the same run: what the autosave on main did per step, the whole
   session serialised (``session_data``, on the UI thread) then dumped as YAML and
   written atomically (in a worker);
@@ -40,17 +40,17 @@ def grow(session, target: int, rng: random.Random, recorder=None, times: list | 
             session.goto(rng.randrange(len(session.steps)))
             if recorder is not None:
                 t0 = time.perf_counter()
-                recorder.moved()
+                recorder.sync()
                 if times is not None:
                     times.append(("move", time.perf_counter() - t0))
             continue
         if rng.random() < 0.5:
-            step, how = session.roll(), "rolled"
+            session.roll()
         else:
-            step, how = session.choose(rng.choice(session.options()).act.id), "picked"
+            session.choose(rng.choice(session.options()).act.id)
         if recorder is not None:
             t0 = time.perf_counter()
-            recorder.chose(step, how)
+            recorder.sync()
             if times is not None:
                 times.append(("append", time.perf_counter() - t0))
             assert recorder.kept, recorder.error

@@ -52,16 +52,16 @@ def walk(session: Session, recorder: Recorder, actions: list[tuple[int, int]]) -
         options = session.options()
         if kind == 0 and options:
             step = session.choose(options[n % len(options)].act.id)
-            assert recorder.chose(step, "picked") is None
+            assert recorder.sync() is None
         elif kind == 1 and options:
             step = session.roll()
-            assert recorder.chose(step, "rolled") is None
+            assert recorder.sync() is None
         elif kind == 2:
             session.back()
-            assert recorder.moved() is None
+            assert recorder.sync() is None
         else:
             session.goto(n % len(session.steps))
-            assert recorder.moved() is None
+            assert recorder.sync() is None
         assert recorder.kept, recorder.error
 
 
@@ -242,13 +242,16 @@ def test_reopening_after_the_scenario_changed_replays_what_applies_and_lists_the
     session = Session(scenario, 3)
     recorder = Recorder(store, session, new_for(scenario, 3, content_hash(scenario)))
     for act in ("us_call_putin", "russia_answers_call.accepts"):
-        recorder.chose(session.choose(act), "picked")
-    recorder.chose(session.roll(), "rolled")  # step 3, below "accepts"
+        session.choose(act)
+        recorder.sync()
+    session.roll()  # step 3, below "accepts"
+    recorder.sync()
     session.goto(1)
-    recorder.moved()
-    recorder.chose(session.choose("russia_answers_call.yes_but"), "picked")  # step 4
+    recorder.sync()
+    session.choose("russia_answers_call.yes_but")  # step 4
+    recorder.sync()
     session.goto(3)
-    recorder.moved()
+    recorder.sync()
     old = recorder.session_id
 
     # the author removes the "accepts" branch
@@ -267,7 +270,8 @@ def test_reopening_after_the_scenario_changed_replays_what_applies_and_lists_the
     assert replayed.session.current == 1  # the cursor was below the dropped step: its nearest survivor
 
     resumed = Recorder.resumed(store, replayed, new_for(changed, 3, digest))
-    resumed.chose(replayed.session.choose("russia_answers_call.yes_but"), "picked")
+    replayed.session.choose("russia_answers_call.yes_but")
+    resumed.sync()
     assert resumed.session_id != old
     assert store.get(old).replaced_by == resumed.session_id and store.get(old).steps == 4  # kept, untouched
     assert store.get(resumed.session_id).content_hash == digest
@@ -390,13 +394,15 @@ def test_a_write_that_waits_too_long_for_another_process_fails_cleanly_and_loses
     walk(session, recorder, [(1, 0)] * 3)
     blocker = sqlite3.connect(db, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-    message = recorder.chose(session.roll(), "rolled")
+    session.roll()
+    message = recorder.sync()
     assert message.startswith("This step is not stored: cannot record a step in the session store") and str(db) in message
     assert not recorder.kept and recorder.error.kind == "unavailable"
-    assert recorder.chose(session.roll(), "rolled") is None  # said once, not at every step
+    session.roll()
+    assert recorder.sync() is None  # said once, not at every step
     blocker.execute("ROLLBACK")
     blocker.close()
-    assert "written again" in recorder.moved()
+    assert "written again" in recorder.sync()
     assert recorder.kept
     same_session(session, restore(store, scenario, recorder.session_id).session)
 
@@ -412,7 +418,8 @@ def test_damage_found_while_writing_moves_the_file_aside_and_keeps_the_session(d
     Path(f"{db}-wal").unlink(missing_ok=True)
     Path(f"{db}-shm").unlink(missing_ok=True)
     store._conn = sqlite3.connect(str(db), isolation_level=None, check_same_thread=False)
-    message = recorder.chose(session.roll(), "rolled")
+    session.roll()
+    message = recorder.sync()
     assert "was damaged; it was moved to sessions.db.damaged-" in message
     assert recorder.kept
     same_session(session, restore(Store.open(db), scenario, recorder.session_id).session)
@@ -438,11 +445,10 @@ print("ready", flush=True)
 for _ in range(count):
     options = session.options()
     if options and rng.random() < 0.8:
-        step = session.roll() if rng.random() < 0.5 else session.choose(rng.choice(options).act.id)
-        message = recorder.chose(step, step.how)
+        session.roll() if rng.random() < 0.5 else session.choose(rng.choice(options).act.id)
     else:
         session.goto(rng.randrange(len(session.steps)))
-        message = recorder.moved()
+    message = recorder.sync()
     assert recorder.kept, recorder.error
     if message:
         print("#", message, flush=True)

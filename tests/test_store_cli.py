@@ -38,10 +38,11 @@ def played(scenario_id: str, rolls: int, seed: int = 1, back: int = 0) -> tuple[
     session = Session(scenario, seed)
     recorder = Recorder(store, session, NewSession(scenario.id, "h", 1, seed, scenario.path))
     for _ in range(rolls):
-        recorder.chose(session.roll(), "rolled")
+        session.roll()
+        recorder.sync()
     for _ in range(back):
         session.back()
-        recorder.moved()
+        recorder.sync()
     store.close()
     return recorder.session_id, session
 
@@ -69,7 +70,8 @@ def test_list_says_which_sessions_ended(state, capsys):
     session = Session(scenario, 4)
     recorder = Recorder(store, session, NewSession(scenario.id, "h", 1, 4))
     while not session.node.over:
-        recorder.chose(session.roll(), "rolled")
+        session.roll()
+        recorder.sync()
     _, out, _ = run(capsys, "sessions")
     assert out.splitlines()[1].endswith(f"ended: {scenario.endings[session.node.ending].id}")
 

@@ -1,8 +1,9 @@
 """An engine session kept in the store: its log written step by step, and replayed.
 
 :class:`Recorder` follows one :class:`~sim.engine.session.Session`: after every
-choice, roll or move of the cursor the caller calls it, and it commits the entry
-before returning, so whatever the screen then shows is already on disk. A session
+choice, roll or move of the cursor the caller calls :meth:`Recorder.sync`, which
+commits what changed before returning, so whatever the screen then shows is
+already on disk. A session
 is created in the store on its first step (an untouched session leaves nothing
 behind). :func:`restore` replays a stored log into a fresh engine session; on a
 scenario that changed since, what no longer applies is dropped and listed.
@@ -119,11 +120,12 @@ def restore(store: Store, scenario: Scenario, session_id: int, content_hash: str
 
 
 class Recorder:
-    """Keeps one engine session in the store, committing each step before the caller shows it.
+    """Keeps one engine session in the store, committing each change before the caller shows it.
 
-    Call :meth:`chose` after a choice or a roll and :meth:`moved` after the cursor
-    moves; each returns a message to show when something happened that the person
-    should know (the store failed, recovered, or another window took the session).
+    Call :meth:`sync` after anything changes the session (a choice, a roll, a move of
+    the cursor): it works out what is new since the last call and commits it before
+    returning. It returns a message to show when something happened that the person
+    should know (the store failed, recovered, or another window took the session);
     :attr:`error` is the current failure, None while every step is stored.
     """
 
@@ -136,6 +138,7 @@ class Recorder:
         self.replaces = replaces
         self.pending: list[Entry] = []
         self.error: StoreError | None = None
+        self._seen()
 
     @classmethod
     def resumed(cls, store: Store, replayed: Replay, new: NewSession) -> Recorder:
@@ -148,14 +151,32 @@ class Recorder:
     @property
     def kept(self) -> bool:
         """Every step of the session is in the store."""
-        return self.store is not None and self.error is None and not self.pending
+        return self.store is not None and self.error is None and not self.pending and (self.session_id is not None or len(self.session.steps) == 1)
 
-    def chose(self, step: Step, how: str) -> str | None:
-        self.pending.append(Entry(step.id, step.parent, step.choice, how))
-        return self.flush()
+    def _seen(self) -> None:
+        """Remember how the session stood when last synced (what the next sync compares with)."""
+        self._known = len(self.session.steps)
+        self._cursor = self.session.current
+        self._rolls = self.session.step().rolls
 
-    def moved(self) -> str | None:
-        self.pending.append(Entry(self.session.current))
+    def sync(self) -> str | None:
+        """Log what changed since the last sync (new steps, rolls, the cursor) and commit it."""
+        s = self.session
+        new = s.steps[self._known :]
+        entries = [Entry(step.id, step.parent, step.choice, step.how) for step in new]
+        # A roll that landed on a branch already explored adds no step, only a roll where it was drawn.
+        origin = self._cursor
+        extra = s.steps[origin].rolls - self._rolls - sum(1 for step in new if step.parent == origin and step.how == "rolled")
+        if extra > 0:
+            landed = s.current if s.step().parent == origin else next(iter(s.steps[origin].children.values()))
+            entries += [Entry(landed, origin, s.steps[landed].choice, "rolled")] * extra
+        if (entries and entries[-1].step != s.current) or (not entries and s.current != self._cursor):
+            entries.append(Entry(s.current))
+        self._seen()
+        unstored = self.session_id is None and len(s.steps) > 1  # a session opened or replayed with steps
+        if not entries and not self.pending and self.error is None and not unstored:
+            return None
+        self.pending += entries
         return self.flush()
 
     def flush(self) -> str | None:
@@ -165,11 +186,15 @@ class Recorder:
         was_failing = self.error is not None
         try:
             message = self._write()
+        except ValueError as exc:  # e.g. a seed the store cannot hold
+            self.error = StoreError(f"cannot keep this session in {self.store.path}: {exc}", self.store.path)
+            return None if was_failing else f"This session is not stored: {exc}. Save it to a file (Ctrl+S) to keep it."
         except StoreError as exc:
             if exc.kind == "damaged":
                 try:
                     notice = self.store.reset_damaged()
                     self.session_id, self.replaces = None, None
+                    self.error = None
                     return f"{notice} {self._write() or ''}".strip()
                 except StoreError as again:
                     exc = again

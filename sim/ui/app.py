@@ -87,6 +87,8 @@ class SimApp(App):
         self.preloaded = scenario
         self.autosave_enabled = autosave
         self.resume_enabled = resume
+        # Every step goes to the session store before the screen shows it (None: not kept).
+        self.keeper: storage.Keeper | None = storage.Keeper() if autosave else None
         self.scenario: Scenario | None = None
         self.opened: OpenSession | None = None
         self.register_theme(PROJECTOR)
@@ -168,6 +170,8 @@ class SimApp(App):
             lines = [d.format() for d in exc.diagnostics]
             self.call_from_thread(self._load_failed, path or self.load_path or "the default scenario", lines)
             return
+        if self.keeper is not None:
+            self.keeper.open(scenario)  # SQLite and the scenario's content hash, off the UI thread
         self.call_from_thread(self._scenario_ready, scenario)
 
     def _load_failed(self, what: str, lines: list[str]) -> None:
@@ -178,6 +182,8 @@ class SimApp(App):
     def _scenario_ready(self, scenario: Scenario) -> None:
         from sim.engine.session import Session
 
+        if self.keeper is not None and self.keeper.scenario is not scenario:
+            self.keeper.open(scenario)  # a scenario handed in ready-made (tests) skips the worker
         self.scenario = scenario
         opened = OpenSession(Session(scenario, self.seed))
         self.title = scenario.title
@@ -187,9 +193,11 @@ class SimApp(App):
             except InputError as exc:
                 self.notify(exc.diagnostics[0].format(), title="Could not open the session", severity="error", timeout=10)
         self.opened = opened
+        self._keep()  # a session opened from a file is kept as a session of its own
         self.refresh_bindings()
         self._show_main()
-        if not self.load_path and self.resume_enabled and self.autosave_enabled:
+        self._say_store_state()
+        if not self.load_path and self.resume_enabled and self.keeper is not None:
             self._offer_resume()
 
     def _show_main(self) -> None:
@@ -201,52 +209,95 @@ class SimApp(App):
         else:
             self.push_screen(main)
 
+    def _say_store_state(self) -> None:
+        """At start: a store that cannot be used, a damaged one moved aside, an old autosave imported."""
+        if self.keeper is None:
+            return
+        for notice in self.keeper.notices:
+            self.notify(notice, title="Session store", timeout=12, markup=False)
+        self.keeper.notices.clear()
+        if self.keeper.problem:
+            self.notify(
+                f"{self.keeper.problem}. Steps will not be kept: save the session to a file (Ctrl+S) to keep it.",
+                title="Sessions are not being kept", severity="error", timeout=20, markup=False,
+            )  # fmt: skip
+
     def _offer_resume(self) -> None:
+        """Offer the scenario's unfinished sessions; Esc (or n) starts a new one and discards none."""
         from sim.ui.screens.dialogs import Ask
 
-        path = storage.autosave_path(self.scenario)
-        if not path.exists():
+        offers = self.keeper.offers()
+        if not offers:
             return
-        try:
-            restored = storage.load(self.scenario, path)
-        except InputError:
-            return  # a stale or broken autosave is simply not offered
-        if len(restored.steps) <= 1:
-            return
+        shown = offers[: storage.MAX_OFFERED]
+        answers = [(str(i), storage.offer_line(info, self.scenario), str(info.id)) for i, info in enumerate(shown, 1)]
+        answers.append(("n", "Start a new session", "new"))
+        more = f" (the {len(offers) - len(shown)} older ones: sim sessions)" if len(offers) > len(shown) else ""
+        count, which = ("an unfinished session", "it") if len(offers) == 1 else (f"{len(offers)} unfinished sessions", "one")
 
         def answer(value: str | None) -> None:
-            if value == "resume":
-                self._open(OpenSession(restored))
+            if value and value.isdigit():
+                self._resume(next(info for info in shown if info.id == int(value)))
 
-        turns = restored.node.turn
         self.push_screen(
-            Ask(
-                f"You have an unfinished session of this scenario ({plural(len(restored.steps) - 1, 'step')}, at turn {turns}). Resume it?",
-                [("y", "Resume where I left off", "resume"), ("n", "Start afresh", "fresh")],
-            ),
+            Ask(f"This scenario has {count} in the session store{more}. Resume {which}? Esc starts a new one; none is deleted.", answers),
             answer,
         )
+
+    def _resume(self, info) -> None:
+        self.push_screen(LoadingScreen(f"session {info.id} ({plural(info.steps, 'step')})"))
+        self._replay_stored(info.id)
+
+    @work(thread=True, exclusive=True, group="resume")
+    def _replay_stored(self, session_id: int) -> None:
+        from sim.store.db import StoreError
+
+        try:
+            replayed = self.keeper.resume(session_id)
+        except (StoreError, KeyError) as exc:
+            message = str(exc) if isinstance(exc, StoreError) else f"session {session_id} is no longer in the store"
+            self.call_from_thread(self._resume_failed, message)
+            return
+        self.call_from_thread(self._resumed, replayed)
+
+    def _resume_failed(self, message: str) -> None:
+        self.pop_screen()
+        self.notify(message, title="Could not resume", severity="error", timeout=10, markup=False)
+
+    def _resumed(self, replayed) -> None:
+        self.pop_screen()
+        self.keeper.adopt(replayed)  # before _open's sync: the replayed session continues its own record
+        self._open(OpenSession(replayed.session))
+        if replayed.dropped:
+            listed = "\n".join(f"- {line}" for line in replayed.dropped[:5])
+            more = f"\n- and {len(replayed.dropped) - 5} more" if len(replayed.dropped) > 5 else ""
+            self.notify(
+                f"The scenario changed since session {replayed.info.id} was recorded. What no longer applies was left out"
+                f" (session {replayed.info.id} itself is kept as it was):\n{listed}{more}",
+                title="Resumed what still applies", severity="warning", timeout=30, markup=False,
+            )  # fmt: skip
+        elif replayed.changed:
+            self.notify(f"The scenario's files changed since session {replayed.info.id} was recorded; every step still applies.", timeout=8, markup=False)
 
     # --- the session ----------------------------------------------------------------------------
 
     def changed(self) -> None:
-        """The open session changed: screens redraw (they watch ``revision``), and it is autosaved."""
+        """The open session changed: it is committed to the store, then screens redraw (they watch ``revision``)."""
+        self._keep()  # first: nothing is shown that a kill could lose
         self.revision += 1
-        if self.autosave_enabled and self.session is not None:
-            from sim.format.script import session_data
 
-            # The session's data is taken here, on the UI thread; dumping and writing it
-            # happen in a worker, so a long session never slows a key press down.
-            self._write_autosave(storage.autosave_path(self.scenario), session_data(self.session))
-
-    @work(thread=True, exclusive=True, group="autosave")
-    def _write_autosave(self, path: Path, data: dict) -> None:
-        storage.write_autosave(path, data)
+    def _keep(self) -> None:
+        """Commit what changed in the session to the store (synchronously: well under a frame)."""
+        if self.keeper is None or self.session is None:
+            return
+        message = self.keeper.sync(self.session)
+        if message:
+            failing = self.keeper.problem is not None
+            self.notify(message, title="Session store", severity="error" if failing else "information", timeout=15 if failing else 8, markup=False)
 
     def on_unmount(self) -> None:
-        # However the app ends, the last step is on disk (the worker may not have run).
-        if self.autosave_enabled and self.session is not None:
-            storage.autosave(self.session)
+        if self.keeper is not None:
+            self.keeper.close()
 
     def say(self, message: str, severity: str = "information") -> None:
         """A notice in the screen's own line when it has one (the main and ending screens),
@@ -308,7 +359,10 @@ class SimApp(App):
 
     @property
     def unsaved(self) -> bool:
-        return self.opened is not None and self.opened.unsaved
+        """Steps that neither the session store nor a saved file holds."""
+        if self.opened is None or not self.opened.unsaved:
+            return False
+        return self.keeper is None or not self.keeper.kept(self.session)
 
     # --- views (check_action keeps these from running without a session) -------------------------
 
@@ -434,7 +488,7 @@ class SimApp(App):
         self.push_screen(Dialog("Save the session to:", self._default_file()), saved)
 
     def _confirm_replace(self, path: Path) -> None:
-        """Opening replaces the session (and, with it, the autosave): ask before losing steps."""
+        """Opening replaces the session on screen: ask first when its steps are kept nowhere."""
         from sim.ui.screens.dialogs import Ask
 
         def answer(value: str | None) -> None:
@@ -445,7 +499,7 @@ class SimApp(App):
 
         self.push_screen(
             Ask(
-                f"Opening {path} replaces this session, which has steps you have not saved. Open it?",
+                f"Opening {path} replaces this session, whose steps are not kept anywhere ({storage.no_store_reason(self.keeper)}). Open it?",
                 [("s", "Save this one first", "save"), ("o", "Open without saving", "open"), ("escape", "Cancel", "cancel")],
             ),
             answer,
@@ -478,8 +532,8 @@ class SimApp(App):
 
         self.push_screen(
             Ask(
-                "This session has steps you have not saved (an autosave keeps them for next time). Quit?",
-                [("s", "Save, then quit", "save"), ("q", "Quit without saving", "quit"), ("escape", "Cancel", "cancel")],
+                f"This session's steps are not kept anywhere: {storage.no_store_reason(self.keeper)}. Save them to a file before quitting?",
+                [("s", "Save, then quit", "save"), ("q", "Quit and lose them", "quit"), ("escape", "Cancel", "cancel")],
             ),
             answer,
         )
