@@ -9,9 +9,11 @@ behind). :func:`restore` replays a stored log into a fresh engine session; on a
 scenario that changed since, what no longer applies is dropped and listed.
 
 Replaying a log: each choice entry goes to its parent step and takes its choice
-(``how`` is kept, and a ``rolled`` entry counts one roll drawn at the parent, as
-:meth:`Session.roll` does); entries for moves of the cursor only matter for where
-the cursor ends, which the session row records.
+with the engine's replay (:func:`sim.engine.replay.take`); every ``rolled`` entry
+counts one roll drawn at the parent, as :meth:`Session.roll` did, including a roll
+that landed on a branch already explored (which a script cannot record, so take()
+leaves it to us). Entries that only move the cursor matter for where it ends, which
+the session row records.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class Replay:
 
 def replay(scenario: Scenario, seed: int, entries: list[Entry], current: int) -> tuple[Session, list[str], bool]:
     """Replay log entries; returns the session, what no longer applies, and whether ids all held."""
+    from sim.engine.replay import Choice, take
     from sim.engine.session import ChoiceError, Session
 
     session = Session(scenario, seed)
@@ -73,15 +76,16 @@ def replay(scenario: Scenario, seed: int, entries: list[Entry], current: int) ->
         parents.setdefault(e.step, e.parent)
         if e.parent not in ids:
             continue  # below a step that no longer applies
-        session.goto(ids[e.parent])
+        parent = session.goto(ids[e.parent])
+        known = len(session.steps)
         try:
-            step = session.choose(e.choice, how=e.how)
+            step = take(session, Choice(e.choice, rolled=e.how == "rolled"))
         except ChoiceError as exc:
             if e.step not in ids and all(f.step != e.step for f, _ in failed):
                 failed.append((e, str(exc)))
             continue
-        if e.how == "rolled":
-            session.step(ids[e.parent]).rolls += 1
+        if e.how == "rolled" and len(session.steps) == known:
+            parent.rolls += 1  # a roll that landed on a branch already there: counted where it was drawn
         ids.setdefault(e.step, step.id)
     cursor = current
     while cursor not in ids:

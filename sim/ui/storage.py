@@ -57,41 +57,27 @@ def load_text(scenario: Scenario, text: str, label: str) -> Session:
 
 
 def restore(scenario: Scenario, loaded: LoadedScript) -> Session:
-    from sim.engine.session import Session
+    from sim.engine.replay import Choice, ReplayError, rebuild
     from sim.format.load import locate
 
     script = loaded.script
     if script.scenario != scenario.id:
         raise InputError([locate(loaded.at("scenario"), (), f"this session is for scenario '{script.scenario}', not '{scenario.id}'")])
-    session = Session(scenario, script.seed)
-    for b, branch in enumerate(script.explored):
-        _replay(session, [_entry(item) for item in branch], loaded, ("explored", b))
-    steps = [(s.choice, s.rolled) for s in loaded.steps if s.kind == "choice"]
-    _replay(session, steps, loaded, ("steps",))
-    return session
+    chosen = [s for s in loaded.steps if s.kind == "choice"]
+    explored = [[_choice(item) for item in branch] for branch in script.explored]
+    try:
+        return rebuild(scenario, script.seed, [Choice(s.choice, s.rolled) for s in chosen], explored)
+    except ReplayError as exc:
+        where = chosen[exc.where[1]].origin if exc.where[0] == "steps" else loaded.at(*exc.where)
+        raise InputError([locate(where, (), str(exc).split(": ", 1)[-1])]) from None
 
 
-def _entry(item) -> tuple[str, bool]:
+def _choice(item):
+    from sim.engine.replay import Choice
+
     if isinstance(item, dict) and isinstance(item.get("rolled"), str):
-        return item["rolled"], True
-    return str(item), False
-
-
-def _replay(session: Session, choices: list[tuple[str, bool]], loaded: LoadedScript, where: tuple) -> None:
-    from sim.engine.session import ChoiceError
-    from sim.format.load import locate
-
-    session.current = 0
-    for i, (choice, rolled) in enumerate(choices):
-        try:
-            if choice == "roll":
-                session.roll()
-            else:
-                step = session.choose(choice, how="rolled" if rolled else "picked")
-                if rolled:
-                    session.step(step.parent).rolls += 1  # a re-roll there now draws afresh
-        except ChoiceError as exc:
-            raise InputError([locate(loaded.at(*where, i), (), str(exc))]) from None
+        return Choice(item["rolled"], rolled=True)
+    return Choice(str(item))
 
 
 # --- the session store ----------------------------------------------------------------------------
