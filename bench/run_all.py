@@ -1,8 +1,8 @@
 """Run every benchmark (each in its own process) and print a Markdown summary.
 
-    python bench/run_all.py [SCENARIO] [--only engine,explore,...,ui_startup,ui_latency] [--repeat N] [--quiet]
+    python bench/run_all.py [SCENARIO] [--only engine,explore,...,store,ui_startup,ui_latency] [--repeat N] [--quiet]
 
-SCENARIO goes to the benchmarks that take one (engine, explore, conditions, validate);
+SCENARIO goes to the benchmarks that take one (engine, explore, conditions, validate, store);
 by default they use the default scenario, else a generated one. Each benchmark's own
 report is printed as it runs (unless --quiet), then the summary.
 """
@@ -22,8 +22,8 @@ sys.path.insert(0, str(HERE))
 
 import _common as c  # noqa: E402
 
-BENCHES = ["engine", "explore", "conditions", "expr_compare", "validate", "scaling", "ui_startup", "ui_latency", "pdf_renderers"]
-TAKES_SCENARIO = {"engine", "explore", "conditions", "validate"}
+BENCHES = ["engine", "explore", "conditions", "expr_compare", "validate", "scaling", "store", "ui_startup", "ui_latency", "pdf_renderers"]
+TAKES_SCENARIO = {"engine", "explore", "conditions", "validate", "store"}
 
 
 def run(name: str, scenario: str | None, repeat: int, out: Path, quiet: bool) -> tuple[dict | None, float, str]:
@@ -101,6 +101,15 @@ def summary(results: dict, times: dict, errors: dict) -> str:
         row("scaling", "the same two ratios by CPU time (process_time)", f"{s['ratio_cpu']:.2f} / {s['ratio_spread_cpu']:.2f}", "", f"<= {s['target']}", "-")
         row("scaling", f"{hi:,} rules alone: spread / same nodes", f"{s['within_hi_spread_vs_same']:.2f}", "", "-", "working-set effect at one size")
         row("scaling", f"load ratio {hi:,} : {lo:,} rules", f"{s['load_ratio']:.0f}", "", "-", f"rules x{hi // lo}")
+    st = results.get("store")
+    if st:
+        first, last = st["sizes"][0], st["sizes"][-1]
+        for mode in ("FULL", "NORMAL"):
+            row("store", f"commit a step, synchronous={mode}: at {first['size']:,} / {last['size']:,} steps", f"{c.fmt_time(first[f'append_{mode}']['median'])} / {c.fmt_time(last[f'append_{mode}']['median'])}",
+                f"{c.fmt_time(first[f'append_{mode}']['min'])} / {c.fmt_time(last[f'append_{mode}']['min'])}", "flat", f"{last[f'append_{mode}']['median'] / first[f'append_{mode}']['median']:.2f}x")
+        row("store", f"the old autosave of the same {last['size']:,}-step session (yaml + atomic write)", c.fmt_time(last["autosave_total"]["median"]), c.fmt_time(last["autosave_total"]["min"]), "-",
+            f"{last['autosave_total']['median'] / last['append_FULL']['median']:.0f}x a commit")
+        row("store", f"resume (replay) / export a {last['size']:,}-step session", f"{c.fmt_time(last['restore']['median'])} / {c.fmt_time(last['export']['median'])}", "", "-", "-")
     u = results.get("ui_startup")
     if u:
         ms = lambda x: f"{x * 1e3:.0f} ms"  # noqa: E731
@@ -126,8 +135,8 @@ def summary(results: dict, times: dict, errors: dict) -> str:
         pl = lt["pilot"]
         row("ui_latency", "refresh_view in-process: small session / same step at 200 steps", f"{ms1(pl['small']['refresh_view']['median'])} / {ms1(pl['long_same_step']['refresh_view']['median'])}",
             "", "no growth", f"{lt['pilot_growth']:.2f}x")
-        a = lt["autosave"]
-        row("ui_latency", "autosave per key: fresh / long session", f"{ms1(a['fresh']['autosave']['median'])} / {ms1(a['long']['autosave']['median'])}", "", "-", f"{a['long']['steps']} steps")
+        a = lt["store"]
+        row("ui_latency", "store commit per key: fresh / long session", f"{ms1(a['fresh']['store']['median'])} / {ms1(a['long']['store']['median'])}", "", "-", f"{a['long']['steps']} steps")
     pdf = results.get("pdf_renderers")
     if pdf:
         for name, r in pdf["documents"].items():

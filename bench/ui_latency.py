@@ -26,8 +26,8 @@ before the ``write()`` of the key:
 Two phases: a fresh session, and a long one (``--long-steps`` steps, default 200,
 explored by a seeded walk, saved to a temp file and opened with ``run_app(None,
 load=...)``), to show whether a key costs more as the session grows. Each key also
-pays the autosave of the whole session (:func:`sim.ui.storage.autosave`), timed on
-its own as well. The floor: the minimal app of ui_startup.py, where ``n`` updates one
+pays the commit of the step to the session store (:meth:`sim.ui.storage.Keeper.sync`),
+timed on its own as well. The floor: the minimal app of ui_startup.py, where ``n`` updates one
 line of its Static and ``f`` replaces it with a screenful of text of a new height (a
 relayout and a full repaint, as a sim key causes), measured the same way.
 
@@ -234,16 +234,27 @@ def summarize(rows: list[dict]) -> dict:
     return out
 
 
-# --- autosave, timed alone ---------------------------------------------------------------------------
+# --- the store's commit, timed alone ------------------------------------------------------------------
 
 
-def autosave_cost(session, repeat: int) -> dict:
-    from sim.format.script import session_to_yaml
+def store_cost(scn, session, repeat: int) -> dict:
+    """Keeper.sync after a roll: what every key that moves the session pays before the screen redraws."""
     from sim.ui import storage
 
-    yaml_s = c.stats(c.repeat_timed(lambda: session_to_yaml(session), repeat=repeat, min_time=0.1))
-    save_s = c.stats(c.repeat_timed(lambda: storage.autosave(session), repeat=repeat, min_time=0.1))
-    return {"session_to_yaml": yaml_s, "autosave": save_s, "steps": len(session.steps), "leaves": len(session.leaves())}
+    with tempfile.TemporaryDirectory(prefix="sim-bench-store-") as folder:
+        keeper = storage.Keeper(Path(folder) / "sessions.db")
+        keeper.open(scn)
+        keeper.sync(session)  # the session as it stands, written whole (not timed)
+        steps, times = len(session.steps), []
+        for _ in range(max(30, 6 * repeat)):
+            if session.node.over or not session.options():
+                session.goto(0)
+            session.roll()
+            t0 = time.perf_counter()
+            keeper.sync(session)
+            times.append(time.perf_counter() - t0)
+        keeper.close()
+    return {"store": c.stats(times), "steps": steps, "leaves": len(session.leaves())}
 
 
 # --- in-process: refresh_view with Pilot ---------------------------------------------------------------
@@ -344,7 +355,7 @@ def tick(orig):
 
 Screen._on_timer_update = tick(Screen._on_timer_update)
 timed(MainScreen, "refresh_view", "refresh_view")
-timed(storage, "autosave", "autosave")
+timed(storage.Keeper, "sync", "store")
 timed(sa.SimApp, "changed", "changed")
 on_event = App.on_event
 
@@ -361,7 +372,7 @@ sa.run_app(None)
 
 
 def trace(scn, env: dict, n_keys: int, seed: int = 1) -> None:
-    """Run sim with timers on refresh_view, autosave and each screen update, send keys
+    """Run sim with timers on refresh_view, the store's commit and each screen update, send keys
     as the fresh phase does, and print where the time of a key goes (median per key)."""
     import sys
 
@@ -389,9 +400,9 @@ def trace(scn, env: dict, n_keys: int, seed: int = 1) -> None:
         nxt = keys[i + 1] if i + 1 < len(keys) else float("inf")
         mine = [e for e in events if k <= e[1] < nxt]
         ticks = [e for e in mine if e[0] == "tick" and e[2] > 0.0005]
-        own = {name: sum(e[2] for e in mine if e[0] == name) for name in ("refresh_view", "autosave", "changed")}
+        own = {name: sum(e[2] for e in mine if e[0] == name) for name in ("refresh_view", "store", "changed")}
         per_key.append({
-            "sim code (changed)": own["changed"], "  refresh_view": own["refresh_view"], "  autosave": own["autosave"],
+            "sim code (changed)": own["changed"], "  refresh_view": own["refresh_view"], "  store commit": own["store"],
             "first update starts": ticks[0][1] - k if ticks else None, "first update (layout + render)": ticks[0][2] if ticks else None,
             "updates per key": len(ticks), "updates with a relayout": sum(int(e[3][0]) for e in ticks),
             "update time in all": sum(e[2] for e in ticks), "last update ends": (ticks[-1][1] + ticks[-1][2] - k) if ticks else None,
@@ -430,7 +441,7 @@ def main(argv=None) -> dict:
     result = {"bench": "ui_latency", "scenario_id": scn.id, "quiet_ms": QUIET * 1e3, "gap_ms": GAP * 1e3, "target_ms": TARGET_MS}
     with tempfile.TemporaryDirectory(prefix="sim-bench-state-") as state:
         env = p.child_env(Path(state))
-        os.environ["SIM_STATE_DIR"] = state  # for the in-process parts (autosave, Pilot)
+        os.environ["SIM_STATE_DIR"] = state  # for the in-process parts (the store, Pilot)
         big = long_session(scn, args.long_steps)
         saved = Path(state) / "long-session.yaml"
         storage.save(big, saved)
@@ -446,7 +457,7 @@ def main(argv=None) -> dict:
             "floor": floor_phase(env, max(20, n_keys // 2), b"n"),
             "floor_full": floor_phase(env, max(20, n_keys // 2), b"f"),
         }
-        autosave = {"fresh": autosave_cost(Session(scn, 1), repeat), "long": autosave_cost(storage.load(scn, saved), repeat)}
+        store = {"fresh": store_cost(scn, Session(scn, 1), repeat), "long": store_cost(scn, storage.load(scn, saved), repeat)}
         pilot = asyncio.run(pilot_refresh(scn, args.long_steps, samples=max(30, 6 * repeat), seed=3))
 
     ms = lambda x: "-" if x is None else f"{x * 1e3:.1f} ms"  # noqa: E731
@@ -472,10 +483,9 @@ def main(argv=None) -> dict:
           f"{'met' if worst < TARGET_MS else 'NOT met'}; the floor app: {summaries['floor']['visible']['median'] * 1e3:.1f} ms (one line), "
           f"{summaries['floor_full']['visible']['median'] * 1e3:.1f} ms (full screen)")
 
-    print("\nautosave (paid on every key that moves the session), in-process:")
-    for name, a in autosave.items():
-        print(f"  {name:<6} {a['steps']:>4} steps, {a['leaves']:>4} leaves: session_to_yaml {ms(a['session_to_yaml']['median'])}, "
-              f"autosave (yaml + atomic write) {ms(a['autosave']['median'])} (best {ms(a['autosave']['min'])})")
+    print("\nthe session store's commit of a step (paid on every key that moves the session, before the redraw), in-process:")
+    for name, a in store.items():
+        print(f"  {name:<6} {a['steps']:>4} steps, {a['leaves']:>4} leaves: Keeper.sync {ms(a['store']['median'])} (best {ms(a['store']['min'])})")
 
     print("\nin-process (Pilot, headless), MainScreen.refresh_view() after moving between a step and its parent:")
     for name, r in pilot.items():
@@ -486,7 +496,7 @@ def main(argv=None) -> dict:
     print(f"  same step, long / small session: {growth:.2f}")
 
     result.update({"phases": {k: {"summary": summaries[k], "rows": v["rows"], **({"steps_at_end": v["steps_at_end"]} if "steps_at_end" in v else {})} for k, v in phases.items()},
-                   "met": worst < TARGET_MS, "autosave": autosave, "pilot": pilot, "pilot_growth": growth})
+                   "met": worst < TARGET_MS, "store": store, "pilot": pilot, "pilot_growth": growth})
     c.write_json(args.json, result)
     return result
 

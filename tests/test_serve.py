@@ -175,9 +175,21 @@ async def test_each_connection_is_its_own_app_in_its_own_folder(env, scenario, t
         await a.wait_for(after, WAIT)
         await b.wait_quiet(0.5, WAIT)
         assert after not in b.text() and first in b.text()  # b's app never saw a's key
-        # a's step was saved in a's folder only (b has done nothing to save)
-        saved = await _until(lambda: [f for f in folders.values() if any(f.iterdir())], "a's autosave")
+        # a's step was kept in a's folder's session store only (b has done nothing to keep)
+        saved = await _until(lambda: [f for f in folders.values() if _stored_sessions(f)], "a's stored session")
         assert len(saved) == 1
+
+
+def _stored_sessions(folder: Path) -> list:
+    from sim.store.db import Store
+
+    if not (folder / "sessions.db").exists():
+        return []
+    store = Store.open(folder / "sessions.db")
+    try:
+        return store.sessions()
+    finally:
+        store.close()
 
 
 async def test_a_killed_app_closes_its_socket_and_a_reconnect_gets_a_fresh_one(env, scenario):
@@ -187,7 +199,7 @@ async def test_a_killed_app_closes_its_socket_and_a_reconnect_gets_a_fresh_one(e
         await victim.press("1")
         await victim.wait_for(after, WAIT)
         folder_of = {pid: Path(os.readlink(f"/proc/{pid}/cwd")) for pid in server.app_pids()}
-        [victim_pid] = await _until(lambda: [pid for pid, f in folder_of.items() if list(f.glob("autosave-*.yaml"))], "the victim's autosave")
+        [victim_pid] = await _until(lambda: [pid for pid, f in folder_of.items() if _stored_sessions(f)], "the victim's stored session")
         os.kill(victim_pid, signal.SIGKILL)
         await victim.wait_closed(WAIT)
         # The other browser's app is untouched and still answers.
@@ -199,9 +211,14 @@ async def test_a_killed_app_closes_its_socket_and_a_reconnect_gets_a_fresh_one(e
             await again.press("1")
             await again.wait_for(after, WAIT)
             assert victim_pid not in server.app_pids() and len(server.app_pids()) == 2
-        # What the killed app had shown was autosaved first: the file replays to that step.
-        [autosave] = folder_of[victim_pid].glob("autosave-*.yaml")
-        replay = subprocess.run([sys.executable, "-m", "sim", "run", str(SCENARIO), "--script", str(autosave)], capture_output=True, text=True, env=env, timeout=120)
+        # What the killed app had shown was committed first: its stored session exports and replays to that step.
+        folder = folder_of[victim_pid]
+        [kept] = _stored_sessions(folder)
+        assert kept.steps == 1
+        exported = folder / "victim.yaml"
+        export = subprocess.run([sys.executable, "-m", "sim", "sessions", "export", str(kept.id), "-o", str(exported)], capture_output=True, text=True, env=dict(env, SIM_STATE_DIR=str(folder)), timeout=120)
+        assert export.returncode == 0, export.stderr
+        replay = subprocess.run([sys.executable, "-m", "sim", "run", str(SCENARIO), "--script", str(exported)], capture_output=True, text=True, env=env, timeout=120)
         assert replay.returncode == 0, replay.stderr
         assert scenario.title in replay.stdout
 
