@@ -8,10 +8,10 @@ the sessions already stored. Never edit a migration that has shipped: add one.
 
 from __future__ import annotations
 
+from sim.seeds import MAX_SEED as SEED_MAX  # 2**63 - 1, the one seed range: also SQLite's largest INTEGER
+
 # 'SIMS': marks the file as ours, so a stranger's database at our path is not mistaken for a store.
 APPLICATION_ID = 0x53494D53
-
-SEED_MAX = 2**63 - 1  # the largest SQLite INTEGER, and the Script model's bound
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: sessions and their append-only logs.
