@@ -439,7 +439,6 @@ def test_a_session_too_big_to_reopen_is_never_written(tmp_path):
     from sim.files import FileError
     from sim.format.script import dump_session, parse_script_text
     from sim.format.yamlread import MAX_NODES
-    from sim.ui.storage import write_autosave
 
     def data(steps: int) -> dict:
         return {"scenario": "ceasefire_30_day", "seed": 1, "steps": ["us_call_putin"] * steps}
@@ -450,8 +449,6 @@ def test_a_session_too_big_to_reopen_is_never_written(tmp_path):
         dump_session(data(fits + 1))
     assert isinstance(info.value, OSError)
     assert f"the {MAX_NODES:,} a session can be reopened with" in info.value.strerror
-    target = tmp_path / "auto.yaml"
-    assert write_autosave(target, data(fits + 1)) is None and not target.exists()
 
 
 def test_list_escapes_a_file_name_with_control_characters(tmp_path, monkeypatch, capsys):

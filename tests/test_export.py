@@ -357,7 +357,8 @@ def test_export_a_stored_session(tmp_path, capsys, monkeypatch):
     session = Session(scn, 5)
     recorder = Recorder(store, session, NewSession(scn.id, "h", 1, 5, scn.path))
     for _ in range(3):
-        recorder.chose(session.roll(), "rolled")
+        session.roll()
+        recorder.sync()
     store.close()
     code, out, err = run_cli(capsys, "transcript", "--session", str(recorder.session_id), "--format", "text", "-o", "-")
     assert (code, err) == (0, "")
