@@ -367,7 +367,7 @@ async def test_load_never_overwrites_another_session(whole_arc, isolated_state, 
 # --- 7. a long session: committed before it is shown ---------------------------------------------------
 
 
-async def test_in_a_19000_step_session_each_step_is_committed_before_the_screen_shows_it(whole_arc, isolated_state, monkeypatch):
+async def test_in_a_19000_step_session_each_step_is_committed_before_the_screen_shows_it(whole_arc, isolated_state):
     import random
 
     session = Session(whole_arc, 9)
@@ -384,13 +384,12 @@ async def test_in_a_19000_step_session_each_step_is_committed_before_the_screen_
     store.close()
 
     seen_at_redraw: list[int] = []
-    redraw = MainScreen.refresh_view
 
-    def watching(screen, *args, **kwargs):
+    def redrawing() -> None:
+        """Called as the screens are told to redraw (they watch the app's revision)."""
         watcher = sqlite3.connect(isolated_state / "sessions.db")  # another process's view of the store
-        seen_at_redraw.append(watcher.execute("SELECT steps FROM sessions").fetchall()[-1][0])
+        seen_at_redraw.append(watcher.execute("SELECT steps FROM sessions ORDER BY updated DESC").fetchone()[0])
         watcher.close()
-        return redraw(screen, *args, **kwargs)
 
     app = SimApp(scenario=whole_arc)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -399,7 +398,7 @@ async def test_in_a_19000_step_session_each_step_is_committed_before_the_screen_
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(app.session.steps) == len(session.steps)
-        monkeypatch.setattr(MainScreen, "refresh_view", watching)
+        app.watch(app, "revision", redrawing, init=False)
         options = [o.act.id for o in app.session.untaken()]
         app.choose(options[0])
         # no await: nothing else has run, yet the step is on disk
