@@ -58,7 +58,7 @@ ACTIONS: tuple[UiAction, ...] = (
     UiAction("tree", "t", "Tree", "The branch tree", "every step explored and every branch not taken, full screen: Enter on a step goes there, on a dim one takes it",
              local=True),
     UiAction("why", "w", "Why", "Why did this happen?", "the rules that fired, the values they saw, the quotes; at a branch point, each branch's weight and its whole reason"),
-    UiAction("sources", "s", "Sources", "Sources", "read the articles, quotes highlighted, and where they disagree"),
+    UiAction("sources", "s", "Sources", "Sources", "read the sources, quotes highlighted, and where they disagree"),
     UiAction("actors", "a", "Sides", "The sides", "briefings, red lines, stances with quotes, and how they changed on this path"),
     UiAction("mark", "m", "Mark", "Mark this step", "remember this step, to compare another with it"),
     UiAction("compare", "c", "Compare", "Compare with the marked step", "what differs between the marked step and this one"),

@@ -218,7 +218,7 @@ def readable(scn: Scenario, name: str, value: str) -> tuple[str, str]:
         return var.label, var.describe.get(value, humanize(value))
     actor, _, issue = name.partition(".")
     if actor in scn.actors and issue in scn.issues:
-        return f"{scn.actors[actor].short}: {scn.issues[issue].title}", humanize(value)
+        return f"{scn.actors[actor].short}: {scn.issues[issue].title}", scn.issues[issue].options.get(value, humanize(value))
     return humanize(name), humanize(value)
 
 

@@ -153,6 +153,12 @@ async def test_why_screen_shows_conditions_values_and_opens_the_quote(whole_arc)
         body = text_of(app.screen.query_one(Static))
         assert "Moscow answers the truce proposal" in body
         assert "Why this weight" in body or "why this weight" in body
+        # in words, with labels and described values; the expressions on demand (e)
+        assert "30-day ceasefire: Put to Moscow directly \u2192 Moscow says" in body
+        assert "==" not in body and "on_the_table" not in body
+        await pilot.press("e")
+        await pilot.pause()
+        body = text_of(app.screen.query_one("#why-text", Static))
         assert "ceasefire: on_the_table \u2192 yes_but" in body
         quotes = app.screen.query_one("#quotes", OptionList)
         assert quotes.option_count >= 1
@@ -172,7 +178,8 @@ async def test_why_lists_conditions_with_seen_values(whole_arc):
         app.choose("us_call_putin")
         await pilot.press("w")
         body = text_of(app.screen.query_one(Static))
-        assert "because:" in body and "saw: phase = ceasefire" in body
+        assert "because: Phase is \u201cThe 30-day ceasefire proposal\u201d, and Trump-Putin call is" in body
+        assert "saw: Phase was \u201cThe 30-day ceasefire proposal\u201d" in body
 
 
 async def test_sources_screen_shows_every_article_and_the_disagreements(whole_arc):
@@ -511,3 +518,25 @@ async def test_no_color_is_respected(whole_arc, monkeypatch):
         await pilot.pause()
         assert app.no_color
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_branch_weights_whole_reason_is_on_screen_at_80_columns_and_in_why(whole_arc):
+    """The reason was cut mid-sentence at 100 columns or fewer, and w did not show it: the
+    detail line now grows to fit it, and w at a branch point lists every branch in full."""
+    app = SimApp(scenario=whole_arc, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.choose("us_call_putin")
+        await pilot.pause()
+        options = app.session.options()
+        first = options[0].act
+        detail = app.screen.query_one(ChoiceDetail)
+        shown = " ".join(str(detail.render()).split())
+        assert " ".join(first.rationale.split()) in shown
+        assert detail.size.height >= len(str(detail.render()).splitlines())  # nothing cut off below
+        await pilot.press("w")
+        await pilot.pause()
+        body = " ".join(text_of(app.screen.query_one("#why-text", Static)).split())
+        for option in options:
+            assert " ".join(option.act.rationale.split()) in body
+        shares = [s for s in (present.node_shares(whole_arc, app.session.node).values())]
+        assert sum(int(s.rstrip("%")) for s in shares) == 100

@@ -12,7 +12,15 @@ from textual.widgets import DataTable, Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from sim.analysis.explore import exhaustive
+from sim.analysis.length import length
 from sim.ui import present
+
+
+MOVES_NOTE = (
+    f"{present.WEIGHTS_NOTE} At each turn every move on offer counts equally (unless the author "
+    "weighted them): as if each side's move were drawn at random. A share says how often the "
+    "author's branches lead to an ending under that assumption; it is not how likely the ending is."
+)
 
 
 class Cancelled(Exception):
@@ -30,7 +38,7 @@ class ExploreScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "Every branch from here to the horizon"
-            yield Static(present.WEIGHTS_NOTE + " Moves are weighted equally unless the author says otherwise.", id="note")
+            yield Static(MOVES_NOTE, id="note")
             yield ProgressBar(total=None, show_eta=False, id="progress")
             yield Static("Exploring\u2026", id="explore-status")
             yield DataTable(id="odds", cursor_type="row")
@@ -69,6 +77,9 @@ class ExploreScreen(ModalScreen):
         status = Text(f"{result.distinct:,} distinct states explored")
         if not result.complete:
             status.append(" (stopped early: the rest counts as still running)", style="yellow")
+        span = length(scn, result) if self.app.session.node.turn == 1 else None
+        if span is not None and span.complete:
+            status.append(f". A path lasts {span.describe()} (half the weight has ended by turn {span.typical}).")
         self.query_one("#explore-status", Static).update(status)
         table = self.query_one("#odds", DataTable)
         table.add_columns("Ending", "Share of paths")

@@ -3,6 +3,10 @@ where the articles disagree, side by side."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rich import box
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,6 +36,66 @@ def cited_spans(scn: Scenario) -> dict[str, list[tuple[int, int]]]:
             if v.span:
                 spans.setdefault(v.source, []).append(v.span)
     return spans
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    start: int  # offsets into the source's text
+    end: int
+    rows: list[list[str]] | None = None  # a table's cells; None for a paragraph
+
+
+def blocks(text: str) -> list[Block]:
+    """The source's paragraphs and tables, the file itself unchanged.
+
+    A blank line always ends a paragraph. A file hard-wrapped at a fixed width (most
+    lines near its longest, which is short) also runs its lines together until a short
+    line, so a source wrapped at 100 columns reads as paragraphs, not fragments; a file
+    with one paragraph per line keeps its lines. Runs of lines with ``|`` in them are
+    tables (Markdown's, left over in an article): their ``---|`` rows are dropped."""
+    lines, offset = [], 0
+    for line in text.split("\n"):
+        lines.append((offset, line))
+        offset += len(line) + 1
+    lengths = [len(line.rstrip()) for _, line in lines if line.strip()]
+    widest = max(lengths, default=0)
+    wrapped = 0 < widest <= 120 and sum(n >= 0.75 * widest for n in lengths) * 2 >= len(lengths)
+    out: list[Block] = []
+    i = 0
+    while i < len(lines):
+        start, line = lines[i]
+        if not line.strip():
+            i += 1
+            continue
+        if "|" in line:
+            rows = []
+            while i < len(lines) and "|" in lines[i][1]:
+                cells = [c.strip() for c in lines[i][1].strip().strip("|").split("|")]
+                if not all(set(c) <= set("-: ") for c in cells):
+                    rows.append(cells)
+                i += 1
+            out.append(Block(start, lines[i - 1][0] + len(lines[i - 1][1]), rows))
+            continue
+        end = start + len(line)
+        i += 1
+        while wrapped and len(line.rstrip()) >= 0.75 * widest and i < len(lines) and lines[i][1].strip() and "|" not in lines[i][1]:
+            start_next, line = lines[i]
+            end = start_next + len(line)
+            i += 1
+        out.append(Block(start, end))
+    return out
+
+
+def table_of(rows: list[list[str]]) -> Table:
+    width = max(len(r) for r in rows)
+    table = Table(show_header=len(rows) > 1, box=box.SIMPLE_HEAD, padding=(0, 1), expand=False)
+    for cell in rows[0] + [""] * (width - len(rows[0])):
+        table.add_column(cell, overflow="fold")
+    for row in rows[1:]:
+        table.add_row(*(row + [""] * (width - len(row))))
+    if len(rows) == 1:
+        table.add_row(*rows[0])
+    return table
 
 
 class SourcesScreen(Screen):
@@ -104,13 +168,14 @@ class SourcesScreen(Screen):
         widgets = [Static(head, classes="head")]
         target = self.quote.span if self.quote and self.quote.source == source_id else None
         focus = None
-        offset = 0
-        for line in src.text.split("\n"):
-            start, end = offset, offset + len(line)
-            offset = end + 1
-            if not line.strip():
+        for block in blocks(src.text):
+            if block.rows is not None:
+                widgets.append(Static(table_of(block.rows), classes="para"))
                 continue
-            text = Text(line)
+            start, end = block.start, block.end
+            # a paragraph's line breaks become spaces, one character for one, so the
+            # quotes' offsets into the file still fall on the same words
+            text = Text(src.text[start:end].replace("\n", " "))
             for a, b in self._spans.get(source_id, []):
                 if a < end and b > start:
                     text.stylize("underline", max(a, start) - start, min(b, end) - start)
