@@ -96,7 +96,7 @@ def move_parts(scn: Scenario, act: Act) -> tuple[str, str]:
     """(who, what) of a move; a pass is called a pass."""
     actor = scn.actors.get(act.actor or "")
     who = actor.short if actor else ""
-    if is_pass(act):
+    if is_pass(act) and not act.label.lower().startswith("pass"):  # the author may have said so already
         return who, f"pass ({act.label[:1].lower()}{act.label[1:]})" if who else f"Pass ({act.label})"
     return who, act.label
 

@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _support import ARTICLE_C, add_article  # noqa: E402
 
 MOVES = "\n".join(
-    f"  m{i}: {{actor: {'us' if i % 2 else 'russia'}, label: Move number {i}, type: CONSULT, basis: {'illustrative' if i == 10 else 'possible'}, effects: [n += {i}], quotes: [{{source: c, text: What guarantees do we have?}}]}}"
+    f"  m{i}: {{actor: {'us' if i % 2 else 'russia'}, label: Move number {i}, type: CONSULT, effects: [n += {i}], "
+    + ("basis: possible, quotes: [{source: c, speaker: russia.putin, text: What guarantees do we have?}]}" if i == 9 else "basis: illustrative}")
     for i in range(1, 12)
 )
 
@@ -47,7 +48,7 @@ stances:
     arbitration:
       position: offer
       summary: The mediator offers to arbitrate.
-      quotes: [{{source: c, text: "What guarantees do we have?"}}]
+      quotes: [{{source: c, speaker: russia.putin, text: "What guarantees do we have?"}}]
   russia:
     truce:
       position: conditional
@@ -135,4 +136,5 @@ def test_the_illustrative_move_is_tagged_in_the_list(talks):
     rows = present.choices(Session(talks))
     texts = {row.act.id: present.choice_text(talks, row, True).plain for row in rows}
     assert texts["m10"].endswith("illustrative") and texts["m9"].endswith("possible")
+    assert all(present.basis_tag(row.act).plain for row in rows)  # nothing reported here: every move tagged
     assert present.basis_help(talks, "reported") == "reported in the article"

@@ -42,7 +42,8 @@ def test_the_status_line_leads_with_the_current_phase(whole_arc):
     assert facts[0] == "Phase"
     istanbul = [v.label for v in whole_arc.variables if v.show and v.scope is not None and v.relevant(tuple(state))]
     assert istanbul and facts[1 : 1 + len(istanbul)] == istanbul
-    assert facts.index("30-day ceasefire") > len(istanbul)
+    unscoped = [v.label for v in whole_arc.variables if v.show and v.scope is None and v.name != "phase"]
+    assert all(facts.index(label) > len(istanbul) for label in unscoped)
 
 
 def test_a_branch_shows_no_stray_word_and_a_pass_is_called_a_pass(whole_arc):
@@ -51,7 +52,13 @@ def test_a_branch_shows_no_stray_word_and_a_pass_is_called_a_pass(whole_arc):
     for row in present.choices(session):
         assert "conditional" not in present.choice_text(whole_arc, row, False).plain
     wait = whole_arc.by_id["us_wait"]
-    assert present.is_pass(wait) and present.move_label(whole_arc, wait) == "US: pass (wait for the sides to move)"
+    label = present.move_label(whole_arc, wait)
+    assert present.is_pass(wait) and label.lower().startswith("us: pass") and label.lower().count("pass") == 1
+    wait.label = "Wait for the sides to move"  # as the pack said before: a diplomatic act, to a reader
+    try:
+        assert present.move_label(whole_arc, wait) == "US: pass (wait for the sides to move)"
+    finally:
+        wait.label = label.split(": ", 1)[1]
     assert not present.is_pass(whole_arc.by_id["us_call_putin"])
 
 
