@@ -146,7 +146,7 @@ def expected_texts(scn, session, heading_changed: bool) -> list[bytes]:
     out = [heading_mark(scn, session)] if heading_changed else []
     rows = present.choices(session)
     if rows:
-        out.append(present.choice_text(scn, rows[0], node.deciding, detail=False).plain[:24].encode())
+        out.append(present.choice_text(scn, rows[0], node.deciding).plain[:24].encode())
     return out
 
 
