@@ -82,6 +82,10 @@ class InputError(Exception):
         return cls([Diagnostic(file, line, col, message, ERROR, where)])
 
 
+class UsageError(Exception):
+    """Options that cannot be used as given (the CLI prints the message and exits 2)."""
+
+
 def sort_key(d: Diagnostic):
     return (d.file, d.line, d.col, d.severity != ERROR, d.message)
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sim.diagnostics import Diagnostic, InputError, did_you_mean
+from sim.engine.control import MAX_ROLLS, Players, play_weights
 from sim.engine.model import Scenario
 from sim.engine.replay import take
 from sim.engine.session import ChoiceError, Session
 from sim.format.load import Origin, locate
 from sim.format.script import Expect, LoadedScript
-
-MAX_ROLLS = 10_000  # a horizon always ends a scenario well before this; it guards dead loops
 
 
 @dataclass
@@ -38,30 +37,53 @@ def run_sampled(scenario: Scenario, seed: int) -> RunOutcome:
     return RunOutcome(session, [], dead_end=not finished)
 
 
-def run_script(scenario: Scenario, loaded: LoadedScript, seed: int | None = None) -> RunOutcome:
+def run_script(scenario: Scenario, loaded: LoadedScript, seed: int | None = None, play: list[str] | None = None) -> RunOutcome:
+    """Replay a script. With ``play`` (or the script's ``play:``) its steps are the choices
+    of those sides only, and the author's weights roll every other branch point."""
     script = loaded.script
     if script.scenario != scenario.id:
         raise InputError([locate(loaded.at("scenario"), (), f"this script is for scenario '{script.scenario}', not '{scenario.id}'")])
     problems = [d for step in loaded.steps if step.expect for d in _check_names(scenario, step.expect, step.origin)]
     if script.expect is not None:
         problems += _check_names(scenario, script.expect, loaded.at("expect"))
+    sides = play if play is not None else script.sides()
+    problems += _check_sides(scenario, sides, loaded.at("play"))
+    problems += [d for step in loaded.steps if step.by for d in _check_sides(scenario, [step.by], step.origin, STEP_FORMS)]
     if problems:
         raise InputError(problems)
+    players = Players.director() if sides is None else Players.playing(sides)
     session = Session(scenario, script.seed if seed is None else seed)
     outcome = RunOutcome(session)
+    if not players.directed:
+        play_weights(session, players)
     for step in loaded.steps:
         if step.kind == "expect":
             outcome.failures += check_expect(session, step.expect, step.origin)
             continue
         try:
+            if not players.directed and not session.node.over and not players.by_person(session):
+                raise ChoiceError(f"no side the script plays ({', '.join(sides)}) decides here")
             take(session, step.as_choice())
         except ChoiceError as exc:
             raise InputError([locate(step.origin, (), str(exc))]) from None
+        if not players.directed:
+            play_weights(session, players)
     if script.finish:
         outcome.dead_end = not roll_to_end(session)
     if script.expect is not None:
         outcome.failures += check_expect(session, script.expect, loaded.at("expect"))
     return outcome
+
+
+STEP_FORMS = "a step is an act id, 'roll', {rolled: id}, {side: id} (that side's choice) or {expect: {...}}"
+
+
+def _check_sides(scenario: Scenario, sides: list[str] | None, origin: Origin, hint: str = "") -> list[Diagnostic]:
+    out = []
+    for side in sides or ():
+        if side not in scenario.actors:
+            out.append(locate(origin, (), f"unknown side '{side}'{did_you_mean(side, scenario.actors)}" + (f"; {hint}" if hint else "")))
+    return out
 
 
 def _names(scenario: Scenario) -> dict[str, object]:

@@ -39,12 +39,15 @@ def _scenario_paths() -> dict[str, Path]:
 
 SCENARIO_PATHS = _scenario_paths()
 SCENARIO_IDS = tuple(SCENARIO_PATHS)
+FIXTURES = REPO / "tests" / "fixtures"
+# Scenarios written for the tests (a negotiation of their own, the pack in sealed rounds).
+FIXTURE_PATHS = {entry.id: entry.path for entry in catalog(FIXTURES)}
 
 
 @functools.cache
 def real(scenario_id: str) -> Scenario:
-    """A real scenario, loaded once."""
-    return load_scenario(SCENARIO_PATHS[scenario_id])
+    """A real scenario (or a test fixture's), loaded once."""
+    return load_scenario(SCENARIO_PATHS.get(scenario_id) or FIXTURE_PATHS[scenario_id])
 
 
 @functools.cache

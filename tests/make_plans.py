@@ -9,7 +9,11 @@ For each scenario this writes, under tests/plans/<scenario_id>/:
   (sim.analysis.explore.paths_to_endings), seed 1, ``expect: {ending: ...}``;
 * ``main_line.yaml``: a hand-written path that follows what the articles report
   (acts with basis: reported wherever the scenario offers one), with intermediate
-  ``- expect: {state: ...}`` steps;
+  ``- expect: {state: ...}`` steps; for a scenario played in rounds, the main line
+  plays one side by script (``play:``) against the author's weights for the others:
+  at each of its decisions it takes the first act the articles report (else one they
+  name as possible, else it passes), and at each of its reactions the likeliest
+  branch the articles report or name; the other sides and chance are rolled (seed 1);
 
 and the text transcript of each (sim.export.transcript.render) to
 tests/golden/<scenario_id>/<name>.txt. Every plan is replayed before it is written;
@@ -28,6 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _support import GOLDEN, PLANS, SCENARIO_IDS, real, shortest_paths  # noqa: E402
 
+from sim.engine import core  # noqa: E402
+from sim.engine.control import Players, play_weights  # noqa: E402
+from sim.engine.session import Session  # noqa: E402
 from sim.export.transcript import render  # noqa: E402
 from sim.format.script import parse_script_text  # noqa: E402
 from sim.runner import run_script  # noqa: E402
@@ -201,16 +208,55 @@ MAIN_ENDINGS = {
 }
 
 
+# Scenarios in rounds: the side their main line plays by script (the others roll).
+PLAYED: dict[str, tuple[str, str]] = {
+    "whole_arc_in_rounds": ("russia", "Russia plays the acts the articles report; the other sides and chance roll by the author's weights"),
+    "ceasefire_30_day_in_rounds": ("russia", "Russia plays the acts the articles report; the other sides and chance roll by the author's weights"),
+    "strikes_during_talks_in_rounds": ("ukraine", "Ukraine plays the acts the articles report; the other sides and chance roll"),
+    "istanbul_rounds_in_rounds": ("ukraine", "Ukraine plays the acts the articles report; the other sides and chance roll"),
+    "ceasefire_30_day_sealed": ("russia", "In sealed rounds, Russia plays the acts the articles report; the other sides and chance roll"),
+}
+
+
+def played_line(scenario_id: str, side: str) -> tuple[list, str]:
+    """One side's choices by the policy above, with an expectation every few turns."""
+    scn = real(scenario_id)
+    players = Players.playing([side])
+    session = Session(scn, SEED)
+    play_weights(session, players)
+    steps: list = []
+    last_expect = 1
+    while not session.node.over:
+        opts = core.options(scn, session.node)
+        ranked = [o for o in opts if not o.act.is_pass and o.act.basis == "reported"]
+        ranked += [o for o in opts if not o.act.is_pass and o.act.basis == "possible"]
+        if session.node.deciding:
+            act = (ranked or [opts[-1]])[0].act  # nothing the articles report or name: pass
+        else:
+            act = max(ranked or opts, key=lambda o: o.probability).act
+        steps.append(act.id)
+        session.choose(act.id)
+        play_weights(session, players)
+        if not session.node.over and session.node.turn > last_expect:
+            last_expect = session.node.turn
+            names = [v.name for v in scn.variables if v.show][:3]
+            state = {name: next(s.show(session.node.state) for s in scn.slots if s.name == name) for name in names}
+            steps.append({"expect": {"state": {"turn": session.node.turn, **state}}})
+    return steps, scn.endings[session.node.ending].id
+
+
 def _scalar(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
 
 
-def plan_text(scenario_id: str, title: str, steps: list, ending: str, comment: str) -> str:
+def plan_text(scenario_id: str, title: str, steps: list, ending: str, comment: str, play: str | None = None) -> str:
     lines = [f"# {comment}", "# Written by tests/make_plans.py; replayed by tests/test_golden.py.", f"scenario: {scenario_id}"]
     lines.append(f"title: '{title.replace(chr(39), chr(39) * 2)}'")
     lines.append(f"seed: {SEED}")
+    if play:
+        lines.append(f"play: {play}")
     lines.append("steps:")
     for step in steps:
         if isinstance(step, str):
@@ -249,9 +295,14 @@ def write(scenario_id: str) -> list[Path]:
     for ending_id, steps in shortest_paths(scenario_id).items():
         title = scn.ending_by_id(ending_id).title
         items.append((ending_id, plan_text(scenario_id, f"Shortest path: {title}", list(steps), ending_id, f"A shortest path to the ending '{ending_id}'.")))
-    title, steps = MAIN_LINES[scenario_id]
-    steps = [s if isinstance(s, str) else {"expect": {"state": dict(s["expect"]["state"])}} for s in steps]
-    items.append(("main_line", plan_text(scenario_id, title, steps, MAIN_ENDINGS[scenario_id], "The main line: what the articles report, where the scenario offers it.")))
+    if scenario_id in PLAYED:
+        side, title = PLAYED[scenario_id]
+        steps, ending = played_line(scenario_id, side)
+        items.append(("main_line", plan_text(scenario_id, title, steps, ending, f"The main line in rounds: {side} plays by script what the articles report.", play=side)))
+    else:
+        title, steps = MAIN_LINES[scenario_id]
+        steps = [s if isinstance(s, str) else {"expect": {"state": dict(s["expect"]["state"])}} for s in steps]
+        items.append(("main_line", plan_text(scenario_id, title, steps, MAIN_ENDINGS[scenario_id], "The main line: what the articles report, where the scenario offers it.")))
     for name, text in items:
         plan = plans / f"{name}.yaml"
         out = transcript(scenario_id, text, str(plan.relative_to(PLANS.parent.parent)))

@@ -46,7 +46,9 @@ def test_list_shows_every_scenario_in_order_with_the_default_marked(repo, capsys
     assert code == 0
     rows = [re.match(r"^([* ]) (\S+)\s+(.+?)  \((.+)\)$", line) for line in out.splitlines()]
     assert all(rows), out
-    assert [(r[1], r[2]) for r in rows] == [("*", "whole_arc"), (" ", "ceasefire_30_day"), (" ", "strikes_during_talks"), (" ", "istanbul_rounds")]
+    tracks = ["ceasefire_30_day", "strikes_during_talks", "istanbul_rounds"]
+    listed = ["whole_arc", *tracks, "whole_arc_in_rounds", *(f"{t}_in_rounds" for t in tracks), "ceasefire_30_day_sealed"]
+    assert [(r[1], r[2]) for r in rows] == [("*" if i == "whole_arc" else " ", i) for i in listed]
     for r in rows:
         assert r[3] == real(r[2]).title
         assert os.path.samefile(r[4], SCENARIOS / f"{r[2]}.yaml")
@@ -458,3 +460,27 @@ def test_list_escapes_a_file_name_with_control_characters(tmp_path, monkeypatch,
     code, out, err = run(capsys, "list")
     assert code == 0
     assert "\x1b" not in out and "odd\\x1b]0;pwned\\x07.yaml" in out
+# --- run: a script that plays one side -----------------------------------------------------------
+
+
+def test_run_play_needs_a_script(repo, capsys):
+    code, out, err = run(capsys, "run", "whole_arc_in_rounds", "--play", "russia")
+    assert code == 2 and out == ""
+    assert err.strip() == "sim run: error: --play needs --script: the script's steps are that side's choices"
+
+
+def test_run_play_overrides_the_scripts_side_and_names_unknown_sides(repo, capsys, tmp_path):
+    script = tmp_path / "s.yaml"
+    script.write_text("scenario: ceasefire_30_day_in_rounds\nseed: 1\nplay: russia\nsteps:\n  - {russia: russia_drone_waves}\n", encoding="utf-8")
+    code, out, err = run(capsys, "run", "ceasefire_30_day_in_rounds", "--script", str(script), "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["turns"] == "rounds" and data["order"] == ["us", "ukraine", "russia", "europe"]
+    picked = [s for s in data["steps"] if s["how"] == "picked"]
+    assert [s["choice"] for s in picked] == ["russia_drone_waves"]
+    assert picked[0]["fired"][0]["owner"] == "russia"
+    code, out, err = run(capsys, "run", "ceasefire_30_day_in_rounds", "--script", str(script), "--play", "ukraine")
+    assert code == 1
+    assert "this step is Russia's choice, but here Ukraine decides" in err
+    code, out, err = run(capsys, "run", "ceasefire_30_day_in_rounds", "--script", str(script), "--play", "rusia")
+    assert code == 1 and "unknown side 'rusia' (did you mean 'russia'?)" in err

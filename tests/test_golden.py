@@ -64,7 +64,9 @@ def test_there_is_a_plan_for_every_reachable_ending_and_a_main_line(scenario_id)
 
 
 def test_the_main_lines_follow_reported_acts():
-    """The main lines are the articles' story: acts the articles report or name as possible."""
+    """The main lines are the articles' story: acts the articles report or name as possible.
+    In a scenario played in rounds the main line plays one side by script (``play:``),
+    the author's weights rolling the rest; it checks where that side stands each turn."""
     for scenario_id in SCENARIO_IDS:
         loaded = load_script(PLANS / scenario_id / "main_line.yaml")
         scn = real(scenario_id)
@@ -72,7 +74,30 @@ def test_the_main_lines_follow_reported_acts():
         grounded = [a for a in acts if a.basis in ("reported", "possible")]
         assert len(grounded) >= 0.9 * len(acts), (scenario_id, [a.id for a in acts if a.basis == "illustrative"])
         assert any(a.basis == "reported" for a in acts)
-        assert sum(1 for s in loaded.steps if s.kind == "expect") >= 3
+        played = loaded.script.sides()
+        assert (played is not None) == (scn.turn_mode != "open"), "a scenario in rounds plays one side by script"
+        if played:
+            assert all(a.actor in played or scn.rules[a.rule].actor in played for a in acts), "only the played side's choices"
+        assert sum(1 for s in loaded.steps if s.kind == "expect") >= (1 if played else 3)
+
+
+def test_a_script_plays_russia_against_the_weights_through_the_whole_arc_in_rounds_to_an_ending(monkeypatch):
+    """Done when of issue 10: Russia by script, the other three sides by the author's weights."""
+    monkeypatch.chdir(REPO)
+    loaded = load_script(PLANS.relative_to(REPO) / "whole_arc_in_rounds" / "main_line.yaml")
+    assert loaded.script.sides() == ["russia"]
+    scn = real("whole_arc_in_rounds")
+    assert scn.turn_mode == "rounds" and set(scn.seats) == {"us", "russia", "ukraine", "europe"}
+    outcome = run_script(scn, loaded)
+    session = outcome.session
+    assert outcome.failures == [] and session.node.over
+    path = session.path()[1:]
+    russian = [s for s in path if s.how == "picked"]
+    assert len(russian) == sum(1 for s in loaded.steps if s.kind == "choice") >= 5
+    assert all(session.owner(session.steps[s.parent].id) == "russia" for s in russian)
+    rolled_owners = {session.owner(s.parent) for s in path if s.how == "rolled"}
+    assert {"us", "ukraine", "europe", "chance"} <= rolled_owners, rolled_owners
+    assert "russia" not in rolled_owners
 
 
 def test_no_golden_transcript_without_a_plan():

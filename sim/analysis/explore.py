@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sim.engine import core
-from sim.engine.core import DEPTH_BITS, Node
+from sim.engine.core import DEPTH_BITS, SEAT_0, Node, shares
 from sim.engine.model import Scenario
 from sim.engine.session import pick
 
@@ -72,7 +72,7 @@ def exhaustive(
     result = Result({})
     ended_at = result.ended_at
     seen = coverage.acts if coverage is not None else None
-    advance, offered, rules, key_of = core.advance, core.offered, scn.rules, scn.relevant_key
+    advance, offered, offered_to, rules, key_of = core.advance, core.offered, core.offered_to, scn.rules, scn.relevant_key
     started = time.perf_counter()
     turns_done = 0
     # A layer maps a merge key to [representative node, probability mass]. The key keeps
@@ -95,13 +95,14 @@ def exhaustive(
                             coverage.on_ending(node.ending, node.state)
                     continue
                 state = node.state
-                if node.pending:
-                    acts = rules[node.pending[0] >> DEPTH_BITS].eligible(state)
+                pending = node.pending
+                if pending and pending[0] >= 0:
+                    acts = rules[pending[0] >> DEPTH_BITS].eligible(state)
                 else:
                     if last_turn is not None and state[0] > last_turn:
                         result.open += mass
                         continue
-                    acts = offered(scn, state)
+                    acts = offered(scn, state) if not pending else offered_to(scn, SEAT_0 - pending[0], state)
                     if coverage is not None:
                         coverage.offered.update(a.index for a in acts)
                         _prompts(scn, state, coverage)
@@ -110,13 +111,11 @@ def exhaustive(
                         if coverage is not None and len(coverage.dead_ends) < 5:
                             coverage.dead_ends.append(node)
                         continue
-                total = 0.0
-                for a in acts:
-                    total += a.weight
+                ws, ps = shares(acts, state)
                 turn = state[0]
-                for a in acts:
+                for a, p in zip(acts, ps, strict=True):
                     child = advance(scn, node, a, None, seen)
-                    share = mass * a.weight / total
+                    share = mass * p
                     cs = child.state
                     if child.pending and cs[0] == turn:
                         target = nxt
@@ -188,10 +187,8 @@ def reachable(scn: Scenario, coverage: Coverage, max_nodes: int | None = None) -
                 return result
             if node.turn > scn.horizon:
                 continue  # only its existence matters: the horizon is reachable
-            if node.pending:
-                acts = core.eligible(unbounded, node.pending[0] >> DEPTH_BITS, node.state)
-            else:
-                acts = core.offered(unbounded, node.state)
+            acts = core.branches(unbounded, node)
+            if node.deciding:
                 coverage.offered.update(a.index for a in acts)
                 _prompts(scn, node.state, coverage)
                 if not acts:

@@ -8,7 +8,7 @@ import os
 import sys
 
 from sim import __version__
-from sim.diagnostics import InputError, escape
+from sim.diagnostics import InputError, UsageError, escape
 from sim.seeds import RANGE_TEXT, parse_seed
 
 # Exit codes (documented in the README and `sim --help`).
@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--output", "-o", metavar="FILE", help="write the transcript to FILE ('-': standard output)")
     p.add_argument("--root", metavar="DIR", action="append", help=ROOT_HELP)
+    p.add_argument("--play", metavar="SIDE", action="append", help="the script plays SIDE (repeatable; default: the script's play:); the author's weights roll the rest")
 
     p = add("explore", "explore every branch to a horizon, or run Monte Carlo playouts")
     p.add_argument("scenario", help="a scenario file or id")
@@ -155,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         for d in exc.diagnostics:
             print(d.format(), file=sys.stderr)
         return INVALID_INPUT
+    except UsageError as exc:
+        print(f"sim {args.command}: error: {exc}", file=sys.stderr)
+        return USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return INTERRUPTED
@@ -199,7 +203,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "run":
         from sim.cli.run import run
 
-        return run(args.scenario, args.script, args.seed, args.format, args.output)
+        return run(args.scenario, args.script, args.seed, args.format, args.output, args.play)
     if command == "explore":
         from sim.cli.explore import explore
 

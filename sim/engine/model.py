@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sim.engine.vocab import (
+from sim.engine.vocab import (  # noqa: F401 - renderers import them from here
     BASIS_HELP,
     CHANCE,
     TABLE,
@@ -20,13 +20,11 @@ from sim.engine.vocab import (
     Basis,
     Category,
     Kind,
+    TurnMode,
     View,
 )
 from sim.expr.compiler import Compiled
 from sim.expr.types import Slot
-
-# Kept here for the renderers that import them from the model.
-__all__ = ["BASIS_HELP", "VIEW_PHRASES"]
 
 MOVE = Kind.MOVE
 REACTION = Kind.REACTION
@@ -162,6 +160,11 @@ class Act:
     answer: Answer | None = None
     demands: tuple[Demand, ...] = ()
     triggers: tuple[int, ...] = ()  # rules (reactions) this act sets off, in declared order
+    # A weight that depends on the state: f(state) -> weight (the first `when` that holds);
+    # None when the weight is the number above. Its conditions are in `weight_when`.
+    weigh: Callable[[tuple], float] | None = None
+    weight_when: tuple[tuple[Compiled | None, float], ...] = ()  # (condition or None for otherwise, weight)
+    is_pass: bool = False  # the pass every side has in rounds (an act that changes nothing)
 
     @property
     def kind(self) -> str:
@@ -170,6 +173,10 @@ class Act:
     @property
     def short_id(self) -> str:
         return self.id.rsplit(".", 1)[-1]
+
+    def weight_in(self, state: tuple) -> float:
+        """The author's weight in ``state``."""
+        return self.weight if self.weigh is None else self.weigh(state)
 
 
 @dataclass(slots=True, eq=False)
@@ -261,6 +268,14 @@ class Scenario:
     endings: tuple[EndingInfo, ...]
     prompts: tuple[PromptInfo, ...]
     disputes: tuple[DisputeInfo, ...]
+    # The turn structure: an open table, or the sides in `seats` deciding in that order
+    # each turn (rounds, or sealed rounds), each with its pass (passes[i] is seats[i]'s).
+    turn_mode: TurnMode = TurnMode.OPEN
+    seats: tuple[str, ...] = ()
+    passes: tuple[Act, ...] = ()
+    turn_rationale: str | None = None  # why the sides decide in this order
+    # Per seat, the same kind of move index as move_guards/unguarded_moves, for its side.
+    seat_moves: tuple[tuple[tuple, Callable[[tuple], list[Act]]], ...] = ()
     event_queue: tuple[int, ...] = ()  # the engine's queue for the end of a turn (core.event_queue)
     by_id: dict[str, Act] = field(default_factory=dict)
     rule_by_id: dict[str, Rule] = field(default_factory=dict)
@@ -291,6 +306,9 @@ class Scenario:
         for act in self.acts:
             if act.when is not None:
                 yield act.id, act.when
+            for when, _ in act.weight_when:
+                if when is not None:
+                    yield f"weight of {act.id}", when
         for rule in self.rules:
             if rule.when is not None:
                 yield rule.id, rule.when

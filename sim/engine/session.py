@@ -16,6 +16,7 @@ from sim.engine import core
 from sim.engine.core import Node, Option
 from sim.engine.model import Scenario
 from sim.engine.trace import Fired
+from sim.engine.vocab import How
 
 
 class ChoiceError(ValueError):
@@ -97,7 +98,7 @@ class Session:
             return self.steps[existing]
         trace: list[Fired] = []
         node = core.advance(self.scenario, step.node, option.act, trace)
-        if trace and trace[0].how == "chosen":
+        if trace and trace[0].how == How.CHOSEN:
             trace[0] = trace[0].with_how(how)
         seen_before = {p for s in self.path(step.id) for p in s.prompts}
         prompts = self._prompts_at(node, trace, seen_before)
@@ -116,6 +117,30 @@ class Session:
         act = pick(options, self.rng(step))
         step.rolls += 1
         return self.choose(act.id, how="rolled")
+
+    def seal(self, orders: dict[str, str], how: str = "picked") -> Step:
+        """Enter a sealed round's orders, whatever order they arrived in: each side still to
+        decide this round takes its order (by act id) or, without one, rolls by the author's
+        weights; the orders are taken in the turn order, so the outcome cannot depend on the
+        order they were given in. Raises ChoiceError for an order no side here can give."""
+        from sim.engine.vocab import TurnMode
+
+        scn = self.scenario
+        if scn.turn_mode != TurnMode.SEALED or self.node.seat < 0:
+            raise ChoiceError("orders are entered in a sealed round, when a side decides")
+        turn, last = self.node.turn, -1
+        waiting = [scn.seats[i] for i in range(self.node.seat, len(scn.seats))]
+        unknown = sorted(set(orders) - set(waiting))
+        if unknown:
+            raise ChoiceError(f"no order is due from {', '.join(unknown)} in this round; due: {', '.join(waiting)}")
+        while self.node.deciding and self.node.turn == turn and self.node.seat > last:
+            last = self.node.seat
+            order = orders.get(scn.seats[last])
+            if order is None:
+                self.roll()
+            else:
+                self.choose(order, how)
+        return self.step()
 
     def rng(self, step: Step) -> random.Random:
         path = "/".join(self.choices(step.id))
@@ -159,20 +184,20 @@ class Session:
 
 def pick(options: list[Option], rng: random.Random):
     """Weighted choice with one uniform draw: deterministic for a given generator state."""
-    total = sum(o.act.weight for o in options)
+    total = sum(o.weight for o in options)
     x = rng.random() * total
     for o in options:
-        x -= o.act.weight
+        x -= o.weight
         if x < 0:
             return o.act
-    return options[-1].act
+    return next(o.act for o in reversed(options) if o.weight > 0)  # rounding left x at 0
 
 
 def _find(options: list[Option], act_id: str) -> Option | None:
     for o in options:
         if o.act.id == act_id:
             return o
-    matches = [o for o in options if o.act.short_id == act_id and o.act.rule >= 0]
+    matches = [o for o in options if o.act.short_id == act_id and (o.act.rule >= 0 or o.act.is_pass)]
     return matches[0] if len(matches) == 1 else None
 
 
@@ -181,5 +206,8 @@ def _not_offered(scn: Scenario, node: Node, act_id: str, options: list[Option]) 
         return f"'{act_id}' cannot be taken: the scenario has ended ({scn.endings[node.ending].title})"
     if not options:
         return f"'{act_id}' cannot be taken: nothing is on offer here (a dead end)"
-    where = "moves on offer" if node.deciding else f"branches of '{scn.rules[node.pending[0] >> core.DEPTH_BITS].label}'"
+    if node.deciding:
+        where = "moves on offer" if node.seat < 0 else f"moves on offer to {scn.actor_name(scn.seats[node.seat])}"
+    else:
+        where = f"branches of '{scn.rules[node.pending[0] >> core.DEPTH_BITS].label}'"
     return f"'{act_id}' is not on offer here; {where}: " + ", ".join(o.act.id for o in options)

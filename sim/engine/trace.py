@@ -4,10 +4,10 @@ what changed, and the quotes behind them. Recorded only when a caller asks
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sim.engine.model import Act, QuoteRef, Scenario
-from sim.engine.vocab import Kind
+from sim.engine.vocab import CHANCE, How, Kind
 
 _CHANGE_KINDS = ("value",)  # history counters and the turn are book-keeping, not news
 
@@ -24,17 +24,19 @@ class Fired:
     id: str  # act id ("russia_reply.yes_but"), ending id, or "" for notes
     label: str
     turn: int
-    actor: str | None = None
+    actor: str | None = None  # the side that acts (an event's optional actor too)
     rule_label: str | None = None  # the reaction or event an alternative belongs to
-    how: str = ""  # "chosen" or "only branch" (sessions refine "chosen" into picked/rolled)
+    how: str = ""  # a How: "chosen" or "only branch" (sessions refine "chosen" into picked/rolled)
     probability: float | None = None
     conditions: tuple[Condition, ...] = ()
     changes: tuple[tuple[str, str, str], ...] = ()  # (name, before, after)
     quotes: tuple[QuoteRef, ...] = ()
+    # Whose decision it was: the moving side, the reacting side, or CHANCE for an event's
+    # branch; None for lines that record no decision (a turn, an ending, a cut chain).
+    owner: str | None = None
 
     def with_how(self, how: str) -> Fired:
-        return Fired(self.kind, self.id, self.label, self.turn, self.actor, self.rule_label, how,
-                     self.probability, self.conditions, self.changes, self.quotes)  # fmt: skip
+        return replace(self, how=how)
 
 
 def _condition(compiled, state: tuple) -> Condition:
@@ -49,7 +51,16 @@ def changes(scn: Scenario, before: tuple, after: tuple) -> tuple[tuple[str, str,
     return tuple(out)
 
 
-def record_act(scn: Scenario, act: Act, before: tuple, after: tuple, probability: float, how: str) -> Fired:
+def act_owner(scn: Scenario, act: Act) -> str | None:
+    """Whose decision an act is: a move its side's, a reaction's branch the reacting side's,
+    an event's branch chance's."""
+    if act.rule < 0:
+        return act.actor
+    rule = scn.rules[act.rule]
+    return CHANCE if rule.kind == Kind.EVENT else (rule.actor or CHANCE)
+
+
+def record_act(scn: Scenario, act: Act, before: tuple, after: tuple, probability: float | None, how: str) -> Fired:
     conditions = []
     rule_label = None
     if act.rule < 0:
@@ -64,8 +75,24 @@ def record_act(scn: Scenario, act: Act, before: tuple, after: tuple, probability
         conditions.append(_condition(act.when, before))
     return Fired(
         kind, act.id, act.label, before[0], act.actor, rule_label, how, probability,
-        tuple(conditions), changes(scn, before, after), act.quotes,
+        tuple(conditions), changes(scn, before, after), act.quotes, act_owner(scn, act),
     )  # fmt: skip
+
+
+def record_sealed(scn: Scenario, act: Act, state: tuple, probability: float) -> Fired:
+    """A side's choice in a sealed round, made unseen; it applies when every side has chosen."""
+    conditions = (_condition(act.when, state),) if act.when is not None else ()
+    return Fired(Kind.SEALED, act.id, act.label, state[0], act.actor, None, How.CHOSEN, probability, conditions, owner=act.actor)
+
+
+def record_failed(scn: Scenario, act: Act, state: tuple) -> Fired:
+    """A sealed choice that was no longer on offer when its turn came: it does not apply."""
+    conditions = tuple(_condition(c, state) for c in (act.when,) if c is not None)
+    why = "its condition no longer holds" if act.when is not None else "it can be made only once"
+    if act.when is not None and act.once:
+        why = "its condition no longer holds, or it was made already"
+    label = f"{scn.actor_name(act.actor)}'s choice fails: '{act.label}' was no longer on offer when its turn came ({why})"
+    return Fired(Kind.FAILED, act.id, label, state[0], act.actor, conditions=conditions, owner=act.actor)
 
 
 def record_ending(scn: Scenario, index: int, state: tuple, horizon: bool = False) -> Fired:

@@ -160,6 +160,16 @@ class How(StrEnum):
     PICKED = "picked"  # by a person (a seat, a script, the director)
     ROLLED = "rolled"  # by the author's weights, with a seeded roll
     ONLY = "only branch"  # nothing else was on offer
+    SEALED = "sealed"  # chosen unseen earlier in a sealed round, applied now in turn order
+
+
+HOW_HELP: dict[How, str] = {
+    How.CHOSEN: "chosen",
+    How.PICKED: "chosen",
+    How.ROLLED: "rolled by the author's weights",
+    How.ONLY: "the only branch",
+    How.SEALED: "chosen unseen, applied in turn",
+}
 
 
 class TurnMode(StrEnum):

@@ -38,6 +38,8 @@ def act_tags(beat: Beat) -> str:
     parts = [beat.category] if beat.category else []
     if beat.probability is not None:
         parts.append(percent(beat.probability))
+    if beat.decided_by:
+        parts.append(f"decided by {beat.decided_by}")
     if beat.how:
         parts.append(beat.how)
     return ", ".join(parts)
@@ -56,12 +58,12 @@ def text(view: Story) -> str:
     turn = None
     for step in view.steps:
         for beat in step.beats:
-            if isinstance(beat, Note):
-                out.append(f"  ! {beat.text}")
-                continue
             if beat.turn != turn:
                 turn = beat.turn
                 out += ["", f"Turn {turn}"]
+            if isinstance(beat, Note):
+                out.append(f"  ! {beat.text}")
+                continue
             out.append(f"  {_MARKERS.get(beat.kind, '-')} {beat.heading}  [{act_tags(beat)}]")
             if beat.text:
                 out.extend(wrap.wrap(beat.text))
@@ -98,12 +100,12 @@ def markdown(view: Story) -> str:
     turn = None
     for step in view.steps:
         for beat in step.beats:
-            if isinstance(beat, Note):
-                out.append(f"*{beat.text}*")
-                continue
             if beat.turn != turn:
                 turn = beat.turn
                 out += ["", f"## Turn {turn}", ""]
+            if isinstance(beat, Note):
+                out.append(f"*{beat.text}*")
+                continue
             out.append(f"- **{beat.heading}** ({act_tags(beat)})")
             if beat.text:
                 out.append(f"  {beat.text}")
@@ -164,6 +166,8 @@ def to_data(session: Session, step_id: int | None = None) -> dict:
     state = {slot.name: slot.show(node.state) for slot in scn.slots if slot.kind == "value" or slot.index == 0}
     return {
         "scenario": scn.id,
+        "turns": scn.turn_mode,
+        **({"order": list(scn.seats)} if scn.seats else {}),
         "title": scn.title,
         "seed": session.seed,
         "disclaimer": scn.disclaimer,
@@ -181,6 +185,8 @@ def _fired_data(f: Fired) -> dict:
         data["actor"] = f.actor
     if f.how:
         data["how"] = f.how
+    if f.owner:
+        data["owner"] = f.owner
     if f.probability is not None:
         data["probability"] = round(f.probability, 6)
     if f.conditions:

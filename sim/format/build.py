@@ -14,7 +14,7 @@ from pathlib import Path
 from sim.diagnostics import WARNING, Diagnostic, InputError, cut, did_you_mean
 from sim.engine import core
 from sim.engine import model as e
-from sim.engine.vocab import Answer, Basis, Category, View
+from sim.engine.vocab import Answer, Basis, Category, TurnMode, View
 from sim.expr import batch
 from sim.expr.compiler import Compiled, ExprError, compile_condition, compile_effects
 from sim.expr.namespace import SlotTable
@@ -44,12 +44,16 @@ class _Builder:
         self.actors: dict[str, m.Actor] = s["actors"]  # type: ignore[assignment]
         self.issues: dict[str, m.Issue] = s["issues"]  # type: ignore[assignment]
         self.texts: dict[str, SourceText] = {}
+        self.weight_conds: dict[tuple, Compiled | None] = {}
 
     # -- helpers -------------------------------------------------------------------------------
 
     def err(self, section, entry, *sub, msg, key=False, offset=0, severity="error", about=None):
         if about is not None and self.is_broken(about):
             return  # the entry it names failed validation and was reported already
+        if section == "scenario":  # the scenario's own settings: `entry` is a key of it
+            self.diags.append(locate(Origin(self.spec.root, ()), ("scenario", entry, *sub), msg, key=key, severity=severity, offset=offset))
+            return
         self.diags.append(self.spec.at(section, entry, *sub, key=key, severity=severity)(msg, offset=offset))
 
     def is_broken(self, name: str) -> bool:
@@ -123,6 +127,7 @@ class _Builder:
             self.check_actor(mv.actor, "moves", mid)
             conds[("moves", mid)] = self.cond(mv.when, "moves", mid, "when")
             self.effects_pass1(mv.effects, "moves", mid)
+            self.weight_pass1(mv.weight, "moves", mid)
         for section, rules in (("reactions", reactions_m), ("events", events_m)):
             for rid, rule in rules.items():
                 if rule.actor is not None:
@@ -131,6 +136,10 @@ class _Builder:
                 for aid, alt in rule.alternatives.items():
                     conds[(section, rid, aid)] = self.cond(alt.when, section, rid, "alternatives", aid, "when")
                     self.effects_pass1(alt.effects, section, rid, "alternatives", aid)
+                    self.weight_pass1(alt.weight, section, rid, "alternatives", aid)
+        turns = meta.turns if isinstance(meta.turns, m.Turns) else None
+        if turns is not None:
+            self.weight_pass1(turns.pass_.weight, "scenario", "turns", "pass")
         stances = self.build_stances(stance_models)
         self.compile_scopes(variables)
         endings = self.build_endings(meta)
@@ -168,6 +177,7 @@ class _Builder:
                 if kind == e.EVENT:
                     events.append(index)
         self.link_triggers(acts, rules, reactions_m)
+        seats, passes = self.build_seats(turns, acts)
         disputes = self.build_disputes()
         horizon = next((x.index for x in endings if x.id == meta.on_horizon), -1)
         if horizon < 0:
@@ -185,6 +195,10 @@ class _Builder:
             rules=tuple(rules), events=tuple(events), endings=endings, prompts=prompts,
             disputes=disputes,
         )  # fmt: skip
+        if turns is not None:
+            scenario.turn_mode = TurnMode.ROUNDS if turns.rounds is not None else TurnMode.SEALED
+            scenario.seats, scenario.passes, scenario.turn_rationale = seats, passes, turns.rationale
+            scenario.seat_moves = tuple(_index_moves([mv for mv in moves if mv.actor == side], self.ns) for side in seats)
         scenario.event_queue = core.event_queue(scenario)
         scenario.by_id = {a.id: a for a in acts}
         scenario.rule_by_id = {r.id: r for r in rules}
@@ -199,6 +213,73 @@ class _Builder:
         scenario.relevant_key = _key_function(scenario.relevant)
         scenario.end_turn = batch.end_of_turn(scenario.ticking, _group_scopes(variables), initial)
         return scenario
+
+    def build_seats(self, turns: m.Turns | None, acts: list[e.Act]) -> tuple[tuple[str, ...], tuple[e.Act, ...]]:
+        """The sides in turn order, each with its pass (appended to ``acts``)."""
+        if turns is None:
+            return (), ()
+        if (turns.rounds is None) == (turns.sealed is None):
+            self.meta_err_at(("turns",), "give the order of play as either rounds: [sides] or sealed: [sides]")
+            return (), ()
+        key = "rounds" if turns.rounds is not None else "sealed"
+        order = turns.rounds if turns.rounds is not None else turns.sealed
+        seats: list[str] = []
+        for i, side in enumerate(order):
+            if side not in self.actors:
+                self.meta_err_at(("turns", key, i), f"unknown actor '{side}'{did_you_mean(side, self.actors)}")
+            elif side in seats:
+                self.meta_err_at(("turns", key, i), f"'{side}' is already in the order of play")
+            else:
+                seats.append(side)
+        movers = {mv.actor for mv in self.spec.sections["moves"].values()}
+        for side in sorted(movers - set(seats)):
+            if side in self.actors:
+                self.meta_err_at(("turns", key), f"'{side}' has moves but no place in the order of play")
+        by_id = {a.id for a in acts}
+        passes = []
+        model = turns.pass_
+        weight, weigh, weight_when = self.weight_of(model.weight, "scenario", "turns", "pass")
+        for side in seats:
+            act_id = f"{side}.pass"
+            if act_id in by_id:
+                self.meta_err_at(("turns", key), f"'{act_id}' is the pass of {side} in rounds, but a reaction's alternative has that id")
+            act = e.Act(
+                index=len(acts), id=act_id, rule=-1, actor=side, label=model.label, type=None,
+                basis=Basis.ILLUSTRATIVE, text=None, when=None, check=None, test=None, apply=_unchanged,
+                effects=(), writes=(), deps=(), quotes=(), weight=weight, rationale=model.rationale,
+                weigh=weigh, weight_when=weight_when, is_pass=True,
+            )  # fmt: skip
+            acts.append(act)
+            passes.append(act)
+        return tuple(seats), tuple(passes)
+
+    def weight_pass1(self, weight, *where) -> None:
+        """Compile a conditional weight's conditions in the first pass (they may use history)."""
+        if isinstance(weight, list):
+            for i, case in enumerate(weight):
+                self.weight_conds[(*where, i)] = self.cond(case.when, *where, "weight", i, "when")
+
+    def weight_of(self, weight, *where) -> tuple[float, object, tuple]:
+        """(the plain weight, f(state) -> weight or None, ((condition, weight), ...))."""
+        if not isinstance(weight, list):
+            return float(weight), None, ()
+        cases = []
+        for i, case in enumerate(weight):
+            last = i == len(weight) - 1
+            if case.when is None and not last:
+                self.err(*where, "weight", i, msg="only the last line may omit 'when' (it applies otherwise); the lines after it would never apply")
+            if case.when is not None and last:
+                self.err(*where, "weight", i, "when", msg="the last line applies otherwise: omit its 'when' (or add a line {weight: N} after it)")
+            cases.append((self.weight_conds.get((*where, i)), float(case.weight)))
+        default = cases[-1][1]
+        tests = [(i, c) for i, (c, _) in enumerate(cases) if c is not None]
+        pick = batch.first_match(tests, len(cases) - 1) if tests else (lambda state: len(cases) - 1)
+        table = tuple(w for _, w in cases)
+
+        def weigh(state, _pick=pick, _table=table):
+            return _table[_pick(state)]
+
+        return (default if default > 0 else max(table)), weigh, tuple(cases)
 
     def meta_err(self, key: str, msg: str):
         self.meta_err_at((key,), msg)
@@ -360,17 +441,20 @@ class _Builder:
             self.err(*where, "basis", msg=f"an act with basis '{model.basis}' needs quotes from the articles (or basis: illustrative)")
         demands: tuple[e.Demand, ...] = ()
         answer = None
-        weight, rationale = 1.0, None
+        rationale = None
+        weight, weigh, weight_when = 1.0, None, ()
+        if isinstance(model, m.Alternative | m.Move):
+            weight, weigh, weight_when = self.weight_of(model.weight, *where)
         if isinstance(model, m.Alternative):
             answer = None if model.answer is None else Answer(model.answer)
-            weight, rationale = model.weight, model.rationale
+            rationale = model.rationale
             demands = tuple(
                 e.Demand(d.text, self.quotes(d.quotes, *where, "demands", i, "quotes")) for i, d in enumerate(model.demands)
             )
             if answer == "yes_but" and not demands:
                 self.err(*where, "answer", msg="a conditional acceptance (yes_but) needs the demands attached to it")
         elif isinstance(model, m.Move):
-            weight, rationale = model.weight, model.rationale
+            rationale = model.rationale
         check = self.runtime_check(model.when, act_id, once, when)
         return e.Act(
             index=index, id=act_id, rule=rule_index, actor=actor, label=model.label,
@@ -378,7 +462,7 @@ class _Builder:
             test=check.fn if check else None, apply=compiled.fn,
             effects=tuple(model.effects), writes=compiled.writes, deps=compiled.deps, quotes=quotes, weight=weight,
             rationale=rationale, prompt=model.prompt, tags=tuple(model.tags), once=once,
-            answer=answer, demands=demands,
+            answer=answer, demands=demands, weigh=weigh, weight_when=weight_when,
         )  # fmt: skip
 
     def link_triggers(self, acts: list[e.Act], rules: list[e.Rule], reactions_m):
@@ -482,6 +566,10 @@ class _Builder:
                 state[slot.index] = value
             else:
                 self.meta_err_at(("start", name), f"{value!r} is not a valid value of {name}: it takes {typ.describe()}")
+
+
+def _unchanged(state: tuple) -> tuple:
+    return state
 
 
 def _relevant_slots(scn: e.Scenario, ns: SlotTable) -> tuple[int, ...]:

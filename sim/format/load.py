@@ -112,6 +112,7 @@ class _Loader:
         self.broken: set[str] = set()
         self.base_dirs: dict[str, Path] = {}
         self.seen: set[str] = set()
+        self.base_meta: object = None  # the `scenario:` of the file a variant varies
 
     def read(self, path: Path, label: str, chain: tuple[str, ...], include_origin: Origin | None = None):
         try:
@@ -139,8 +140,14 @@ class _Loader:
                 self.diags.append(locate(Origin(doc, ()), (key,), f"unknown section '{key}'{did_you_mean(key, _TOP_KEYS)}", key=True))
         if data.get("format", 1) != 1:
             self.diags.append(locate(Origin(doc, ()), ("format",), "unsupported format version (this sim reads format 1)"))
-        for i, inc in enumerate(self._list(doc, "include")):
-            here = Origin(doc, ("include", i))
+        targets = [(("include", i), inc) for i, inc in enumerate(self._list(doc, "include"))]
+        if data.get("variant_of") is not None:
+            if is_root:  # the scenario this one varies comes first, as if included
+                targets.insert(0, (("variant_of",), data["variant_of"]))
+            else:
+                self.diags.append(locate(Origin(doc, ()), ("variant_of",), "only the file you run may be a variant of another", key=True))
+        for where, inc in targets:
+            here = Origin(doc, where)
             if not isinstance(inc, str):
                 self.diags.append(locate(here, (), "an include is a file path"))
                 continue
@@ -162,10 +169,12 @@ class _Loader:
             inc_label = _label(Path(target), path, label, inc)
             self.read(Path(target), inc_label, (*chain, here_real), include_origin=here)
         if "scenario" in data:
-            if not is_root:
-                self.diags.append(locate(Origin(doc, ()), ("scenario",), "an included file cannot declare 'scenario:' (only the file you run does)", key=True))
+            if is_root:
+                self.meta = self._validate(doc, ("scenario",), TypeAdapter(m.Meta), self._varied(data["scenario"]))
+            elif include_origin is not None and include_origin.path == ("variant_of",):
+                self.base_meta = data["scenario"]
             else:
-                self.meta = self._validate(doc, ("scenario",), TypeAdapter(m.Meta), data["scenario"])
+                self.diags.append(locate(Origin(doc, ()), ("scenario",), "an included file cannot declare 'scenario:' (only the file you run does)", key=True))
         for section in ENTRY_MODELS:
             entries = data.get(section)
             if entries is None:
@@ -194,6 +203,14 @@ class _Loader:
                     continue
                 self.sections[section][entry_id] = value
                 self.origins[(section, entry_id)] = Origin(doc, where)
+
+    def _varied(self, raw):
+        """A variant's settings: those of the scenario it varies, overridden by its own
+        (never its `default` or `order`: the variant is another entry in the list)."""
+        base = self.base_meta
+        if not isinstance(base, dict) or not isinstance(raw, dict):
+            return raw
+        return {**{k: v for k, v in base.items() if k not in ("default", "order")}, **raw}
 
     def _merge_stances(self, doc: Document, actor: str, value: dict):
         merged = dict(self.sections["stances"].get(actor, {}))

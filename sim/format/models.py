@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag
 
 from sim.engine.vocab import POLITICAL, Answer, Basis, Category, View, values
 
@@ -36,6 +36,7 @@ Effect = Annotated[
     ),
 ]
 Weight = Annotated[float, Field(gt=0, le=1_000_000)]
+CaseWeight = Annotated[float, Field(ge=0, le=1_000_000)]
 
 # The vocabularies are defined once, as Enums in sim.engine.vocab; the format takes their text.
 # A side's act is typed by a PLOVER event category (Open Event Data Alliance); an event may
@@ -192,6 +193,21 @@ class BoolVariable(Model):
 Variable = Annotated[EnumVariable | IntVariable | BoolVariable, Field(discriminator="type")]
 
 
+class WeightCase(Model):
+    """One line of a weight that depends on the state: the first whose `when` holds applies."""
+
+    when: Expr | None = None
+    "The condition; omit it on the last line, which applies otherwise."
+    weight: CaseWeight
+    "The weight while the condition holds (0: a roll never takes it then)."
+
+
+StateWeight = Annotated[
+    Weight | Annotated[list[WeightCase], Field(min_length=1, max_length=64)],
+    Field(description="A number, or a list of {when, weight} lines (the first that holds applies; the last, without when, applies otherwise)."),
+]
+
+
 class Act(Model):
     """Fields shared by everything that can happen: moves and alternatives."""
 
@@ -216,8 +232,8 @@ class Move(Act):
     actor: Id
     once: bool = False
     "Offer the move only until it has been made once."
-    weight: Weight = 1
-    "How likely a side is to choose this when moves are rolled rather than picked."
+    weight: StateWeight = 1
+    "How likely a side is to choose this when moves are rolled rather than picked: a number, or {when, weight} lines."
     rationale: Line | None = None
 
 
@@ -231,7 +247,8 @@ class Demand(Model):
 class Alternative(Act):
     """One branch of a reaction or event. The weight is the author's illustrative judgement."""
 
-    weight: Weight
+    weight: StateWeight
+    "The author's weight: a number, or {when, weight} lines when it depends on the state (a drought that hardens positions)."
     rationale: Line
     "One line on why the author gave this weight. Not a forecast."
     answer: AnswerText | None = None
@@ -310,6 +327,27 @@ class Dispute(Model):
     versions: list[Version] = Field(min_length=2)
 
 
+class Pass(Model):
+    """The pass every side has in rounds: a real choice not to move this round."""
+
+    label: Line = "Passes this round"
+    weight: StateWeight = 1
+    "How likely a side played by the author's weights is to pass."
+    rationale: Line | None = None
+
+
+class Turns(Model):
+    """How the sides take their turns: rounds or sealed rounds, in the order given."""
+
+    rounds: list[Id] | None = Field(default=None, min_length=1, max_length=64)
+    "Each side in this order decides once per turn (a move, or a pass), seeing what went before."
+    sealed: list[Id] | None = Field(default=None, min_length=1, max_length=64)
+    "Every side decides unseen; then the choices apply in this order."
+    pass_: Pass = Field(default_factory=Pass, alias="pass")
+    rationale: Text | None = None
+    "Why the sides decide in this order."
+
+
 class Meta(Model):
     id: Id
     title: Line
@@ -325,6 +363,11 @@ class Meta(Model):
     "Initial values for this scenario that differ from the declared ones: variables and stances (actor.issue)."
     max_chain: int = Field(default=8, ge=1, le=32)
     "How many reactions may follow one another from a single act."
+    turns: Annotated[
+        Annotated[Literal["open"], Tag("open")] | Annotated[Turns, Tag("order")],
+        Discriminator(lambda v: "open" if isinstance(v, str) else "order"),
+    ] = "open"
+    "open (one move per turn by any side), {rounds: [sides in order]} or {sealed: [sides in order]}."
     disclaimer: Text = (
         "Weights on branches are the scenario author's illustrative judgement, each with a "
         "one-line rationale. This is a discussion aid, not a forecast."
@@ -337,6 +380,8 @@ class ScenarioFile(Model):
     format: Literal[1] = 1
     include: list[Line] = []
     "Library files to merge in, relative to this file."
+    variant_of: Line | None = None
+    "A scenario file this one varies (relative to this file): everything in it, with this file's `scenario:` settings overriding its own."
     scenario: Meta | None = None
     sources: dict[Id, Source] = {}
     actors: dict[Id, Actor] = {}

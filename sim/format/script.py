@@ -13,21 +13,27 @@ saved in class replays in a test with ``sim run SCENARIO --script FILE``::
       - roll
     expect:
       ending: truce_holds
+
+With ``play: russia`` (or a list of sides) the steps are only that side's choices,
+and the author's weights roll every other branch point (sim.engine.control); a step
+may say whose choice it is, ``{russia: russia_answers_call.yes_but}``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 import yaml
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import Field, StringConstraints, TypeAdapter, ValidationError
 
 from sim.diagnostics import Diagnostic, InputError
 from sim.engine.replay import Choice
 from sim.files import write_file
 from sim.format.load import Origin, locate, pydantic_diagnostic
-from sim.format.models import Model
+from sim.format.models import ID_PATTERN, Model
 from sim.format.yamlread import Document, check_reopens, load_file, load_text
 from sim.seeds import MAX_SEED, MIN_SEED
 
@@ -63,6 +69,14 @@ class Script(Model):
     explored: list[list[str | dict]] = []
     "Other branches of a saved session, restored when it is loaded (a replay ignores them)."
     title: str | None = None
+    "A title for the script or session, shown where it is listed."
+    play: Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)] | list[Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]] | None = None
+    "The side (or sides) the steps play; the author's weights roll every other branch. Omitted: the steps make every choice."
+
+    def sides(self) -> list[str] | None:
+        if self.play is None:
+            return None
+        return [self.play] if isinstance(self.play, str) else list(self.play)
 
 
 @dataclass(slots=True)
@@ -136,8 +150,13 @@ def parse_script(doc: Document) -> LoadedScript:
         if set(raw) == {"rolled"} and isinstance(raw["rolled"], str) and raw["rolled"].strip():
             steps.append(ScriptStep("choice", raw["rolled"].strip(), rolled=True, origin=origin))
             continue
+        if len(raw) == 1 and "expect" not in raw:
+            (side, choice), = raw.items()
+            if isinstance(side, str) and re.match(ID_PATTERN, side) and isinstance(choice, str) and choice.strip():
+                steps.append(ScriptStep("choice", choice.strip(), origin=origin, by=side))
+                continue
         if set(raw) != {"expect"}:
-            problems.append(locate(origin, (), "a step is an act id, 'roll', {rolled: id} or {expect: {...}}"))
+            problems.append(locate(origin, (), "a step is an act id, 'roll', {rolled: id}, {side: id} (that side's choice) or {expect: {...}}"))
             continue
         try:
             expect = _EXPECT.validate_python(raw["expect"])
