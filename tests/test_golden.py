@@ -71,6 +71,7 @@ def test_the_main_lines_follow_reported_acts():
         loaded = load_script(PLANS / scenario_id / "main_line.yaml")
         scn = real(scenario_id)
         acts = [scn.by_id[s.choice] for s in loaded.steps if s.kind == "choice"]
+        acts = [a for a in acts if not a.is_pass]  # not moving is no claim about the articles
         grounded = [a for a in acts if a.basis in ("reported", "possible")]
         assert len(grounded) >= 0.9 * len(acts), (scenario_id, [a.id for a in acts if a.basis == "illustrative"])
         assert any(a.basis == "reported" for a in acts)

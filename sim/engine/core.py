@@ -22,8 +22,8 @@ How a turn runs depends on the scenario's turn structure (``Scenario.turn_mode``
   passes without a decision.
 * **sealed rounds**: every side decides without seeing the others' choices (the
   state does not change while they choose); then the choices apply in the declared
-  order, each followed by its reactions. A choice no longer on offer when its time
-  comes fails, with a line in the trace saying why.
+  order, each followed by its reactions and a check of the endings. A choice no
+  longer on offer when its time comes fails, with a line in the trace saying why.
 
 Nothing here does I/O or uses randomness: callers pick the branch.
 """
@@ -48,7 +48,9 @@ EVENTS = -1  # queue marker: the reaction phase is over; check endings, then que
 END_TURN = -2  # queue marker: the turn is over
 SEAT_0 = -3  # queue marker SEAT_0 - k: the k-th side in the turn order decides (rounds, sealed)
 MAX_SEATS = 64
+SEAT_LAST = SEAT_0 - MAX_SEATS + 1
 APPLY_0 = -100  # queue entry APPLY_0 - a: a sealed choice (act index a) applies now
+CHECK = -99  # queue marker: a sealed choice and its reactions are done; check the endings
 DEPTH_BITS = 6
 DEPTH_MASK = (1 << DEPTH_BITS) - 1
 NO_ENDING = -1
@@ -77,12 +79,12 @@ class Node(NamedTuple):
         """True when a side chooses a move here (rather than a reaction or event branching)."""
         if self.ending != NO_ENDING:
             return False
-        return not self.pending or APPLY_0 < self.pending[0] <= SEAT_0
+        return not self.pending or SEAT_LAST <= self.pending[0] <= SEAT_0
 
     @property
     def seat(self) -> int:
         """The position in the turn order of the side deciding here (-1: an open table or a branch)."""
-        if self.pending and APPLY_0 < self.pending[0] <= SEAT_0:
+        if self.pending and SEAT_LAST <= self.pending[0] <= SEAT_0:
             return SEAT_0 - self.pending[0]
         return -1
 
@@ -250,7 +252,7 @@ def _seal(scn: Scenario, node: Node, seat: int, act: Act, trace: list[Fired] | N
     state = node.state
     if trace is not None:
         trace.append(record_sealed(scn, act, state, _probability(scn, node, act)))
-    chosen = [*node.pending[1:], APPLY_0 - act.index]
+    chosen = [*node.pending[1:], APPLY_0 - act.index, CHECK]
     return _seat(scn, state, seat + 1, chosen, trace, seen)
 
 
@@ -264,7 +266,7 @@ def _seat(scn: Scenario, state: tuple, seat: int, chosen: list, trace: list[Fire
             return _node(Node, (state, (SEAT_0 - seat, *chosen), NO_ENDING))
         pass_act = scn.passes[seat]
         if sealed:
-            chosen.append(APPLY_0 - pass_act.index)
+            chosen += (APPLY_0 - pass_act.index, CHECK)
         elif trace is not None:
             trace.append(record_act(scn, pass_act, state, state, 1.0, How.ONLY))
         seat += 1
@@ -315,6 +317,14 @@ def settle(scn: Scenario, state: tuple, pending: list, trace: list[Fired] | None
             if ending != NO_ENDING or scn.turn_mode == TurnMode.OPEN:
                 return _node(Node, (state, (), ending))
             return _seat(scn, state, 0, [], trace, seen)
+        if head == CHECK:  # as between the sides' moves in rounds: an ending stops the round
+            pending.pop(0)
+            ending = scn.ending_of(state)
+            if ending != NO_ENDING:
+                if trace is not None:
+                    trace.append(record_ending(scn, ending, state))
+                return _node(Node, (state, (), ending))
+            continue
         if head <= APPLY_0:
             pending.pop(0)
             act = scn.acts[APPLY_0 - head]
