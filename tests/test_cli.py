@@ -470,14 +470,23 @@ def test_run_play_needs_a_script(repo, capsys):
 
 
 def test_run_play_overrides_the_scripts_side_and_names_unknown_sides(repo, capsys, tmp_path):
+    from _support import real
+
+    from sim.engine.control import Players, play_weights
+    from sim.engine.session import Session
+
+    # Russia's first decision with seed 1, once the author's weights have rolled the rest
+    session = Session(real("ceasefire_30_day_in_rounds"), 1)
+    play_weights(session, Players.playing(["russia"]))
+    first = session.options()[0].act.id
     script = tmp_path / "s.yaml"
-    script.write_text("scenario: ceasefire_30_day_in_rounds\nseed: 1\nplay: russia\nsteps:\n  - {russia: russia_drone_waves}\n", encoding="utf-8")
+    script.write_text(f"scenario: ceasefire_30_day_in_rounds\nseed: 1\nplay: russia\nsteps:\n  - {{russia: {first}}}\n", encoding="utf-8")
     code, out, err = run(capsys, "run", "ceasefire_30_day_in_rounds", "--script", str(script), "--format", "json")
     assert code == 0, err
     data = json.loads(out)
     assert data["turns"] == "rounds" and data["order"] == ["us", "ukraine", "russia", "europe"]
     picked = [s for s in data["steps"] if s["how"] == "picked"]
-    assert [s["choice"] for s in picked] == ["russia_drone_waves"]
+    assert [s["choice"] for s in picked] == [first]
     assert picked[0]["fired"][0]["owner"] == "russia"
     code, out, err = run(capsys, "run", "ceasefire_30_day_in_rounds", "--script", str(script), "--play", "ukraine")
     assert code == 1
