@@ -109,7 +109,8 @@ def summary(results: dict, times: dict, errors: dict) -> str:
                 f"{c.fmt_time(first[f'append_{mode}']['min'])} / {c.fmt_time(last[f'append_{mode}']['min'])}", "flat", f"{last[f'append_{mode}']['median'] / first[f'append_{mode}']['median']:.2f}x")
         row("store", f"the old autosave of the same {last['size']:,}-step session (yaml + atomic write)", c.fmt_time(last["autosave_total"]["median"]), c.fmt_time(last["autosave_total"]["min"]), "-",
             f"{last['autosave_total']['median'] / last['append_FULL']['median']:.0f}x a commit")
-        row("store", f"resume (replay) / export a {last['size']:,}-step session", f"{c.fmt_time(last['restore']['median'])} / {c.fmt_time(last['export']['median'])}", "", "-", "-")
+        export = c.fmt_time(last["export"]["median"]) if last["export"] else "refused (too big to reopen)"
+        row("store", f"resume (replay) / export a {last['size']:,}-step session", f"{c.fmt_time(last['restore']['median'])} / {export}", "", "-", "-")
     u = results.get("ui_startup")
     if u:
         ms = lambda x: f"{x * 1e3:.0f} ms"  # noqa: E731

@@ -89,6 +89,20 @@ def test_export_writes_the_script_a_save_would_and_it_replays(state, capsys, tmp
     assert outcome.session.choices() == session.choices() and not outcome.failures
 
 
+def test_a_session_too_big_for_a_script_is_refused_in_one_line_and_nothing_written(state, capsys, tmp_path):
+    from sim.store.db import Entry, Position
+
+    store = Store.open()
+    chain = [Entry(i, i - 1, "us_call_putin", "picked") for i in range(1, 60_001)]
+    sid, _ = store.create(NewSession("ceasefire_30_day", "h", 1, 0), chain, Position(60_000, 60_000, 60_000, 1, "us_call_putin", None))
+    store.close()
+    target = tmp_path / "big.yaml"
+    code, out, err = run(capsys, "sessions", "export", str(sid), "-o", str(target))
+    assert code == 1 and out == "" and len(err.splitlines()) == 1
+    assert err.startswith(f"sim sessions: session {sid} cannot be exported as a script: not written: ")
+    assert not target.exists()
+
+
 def test_export_to_a_folder_that_does_not_exist_is_one_line_exit_1(state, capsys, tmp_path):
     sid, _ = played("ceasefire_30_day", 1)
     code, out, err = run(capsys, "sessions", "export", str(sid), "-o", str(tmp_path / "no" / "such" / "x.yaml"))

@@ -93,13 +93,16 @@ def _when(timestamp: float) -> str:
 
 
 def _export(store, session: int, output: str | None) -> int:
-    from sim.files import write_output
+    from sim.files import FileError, write_output
     from sim.store.export import export_script
 
     try:
         text = export_script(store, session)
     except KeyError:
         return _no_such(store, [session])
+    except FileError as exc:  # more than a script can hold and be read back: never written
+        print(f"sim sessions: session {session} cannot be exported as a script: {_clean(exc.strerror)}", file=sys.stderr)
+        return 1
     written = write_output(output or "-", text)
     if written is not None:
         print(f"session {session} written to {_clean(output)}", file=sys.stderr)
