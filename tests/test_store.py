@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from sim.engine.session import Session
 from sim.format import load_scenario
-from sim.format.script import load_script, parse_script_text, session_to_yaml
+from sim.format.script import parse_script_text, session_to_yaml
 from sim.store import DB_NAME, default_path, state_dir
 from sim.store.content import content_hash, format_version
 from sim.store.db import Conflict, Entry, NewSession, Position, Store, StoreError
@@ -51,10 +51,10 @@ def walk(session: Session, recorder: Recorder, actions: list[tuple[int, int]]) -
     for kind, n in actions:
         options = session.options()
         if kind == 0 and options:
-            step = session.choose(options[n % len(options)].act.id)
+            session.choose(options[n % len(options)].act.id)
             assert recorder.sync() is None
         elif kind == 1 and options:
-            step = session.roll()
+            session.roll()
             assert recorder.sync() is None
         elif kind == 2:
             session.back()

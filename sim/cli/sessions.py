@@ -75,7 +75,7 @@ def _list(store, scenario: str | None) -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     right = {0, 3, 4}
     for row in rows:
-        cells = [cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))]
+        cells = [cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))]
         print("  ".join(cells).rstrip())
     return 0
 

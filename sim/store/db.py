@@ -207,7 +207,7 @@ class Store:
         ids = list(dict.fromkeys(ids))
         with self._write("delete sessions") as conn:
             found = [self._get(conn, i) for i in ids]
-            missing = [i for i, info in zip(ids, found) if info is None]
+            missing = [i for i, info in zip(ids, found, strict=True) if info is None]
             if missing:
                 raise KeyError(missing)
             conn.executemany("DELETE FROM sessions WHERE id = ?", [(i,) for i in ids])

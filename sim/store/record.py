@@ -26,7 +26,7 @@ from sim.store.db import Conflict, Entry, NewSession, Position, SessionInfo, Sto
 
 if TYPE_CHECKING:
     from sim.engine.model import Scenario
-    from sim.engine.session import Session, Step
+    from sim.engine.session import Session
 
 
 def position(session: Session) -> Position:

@@ -8,7 +8,7 @@ the sessions already stored. Never edit a migration that has shipped: add one.
 
 from __future__ import annotations
 
-from sim.seeds import MAX_SEED as SEED_MAX  # 2**63 - 1, the one seed range: also SQLite's largest INTEGER
+from sim.seeds import MAX_SEED as SEED_MAX  # noqa: F401  (2**63 - 1, the one seed range: also SQLite's largest INTEGER)
 
 # 'SIMS': marks the file as ours, so a stranger's database at our path is not mistaken for a store.
 APPLICATION_ID = 0x53494D53

@@ -59,7 +59,12 @@ async def play(scenario, *acts: str, **kwargs) -> SimApp:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         for act in acts:
-            {"roll": app.action_roll, "back": app.back}.get(act, lambda: app.choose(act))()
+            if act == "roll":
+                app.action_roll()
+            elif act == "back":
+                app.back()
+            else:
+                app.choose(act)
         await pilot.pause()
     return app
 
