@@ -442,6 +442,8 @@ recorder = Recorder.resumed(store, restore(store, scenario, resume, "h"), new) i
 session = recorder.session
 rng = random.Random(seed)
 print("ready", flush=True)
+if len(sys.argv) > 6:  # wait for the go: every worker has read the session by then
+    sys.stdin.readline()
 for _ in range(count):
     options = session.options()
     if options and rng.random() < 0.8:
@@ -460,10 +462,10 @@ for _ in range(count):
 """
 
 
-def _burst(db: Path, seed: int, count: int, resume: int = 0) -> subprocess.Popen:
+def _burst(db: Path, seed: int, count: int, resume: int = 0, wait: bool = False) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", BURST, str(db), str(CEASEFIRE), str(seed), str(count), str(resume)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        [sys.executable, "-c", BURST, str(db), str(CEASEFIRE), str(seed), str(count), str(resume), *(["wait"] if wait else [])],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
     )  # fmt: skip
 
 
@@ -523,12 +525,17 @@ def test_two_writers_at_once_keep_every_step_of_both(db):
 def test_two_writers_on_one_session_fork_instead_of_overwriting(db):
     scenario = real("ceasefire_30_day")
     sid = _session_in(db)
-    procs = [_burst(db, seed, 150, sid) for seed in (3, 4)]
+    procs = [_burst(db, seed, 150, sid, wait=True) for seed in (3, 4)]
+    for p in procs:  # both have read the session at the same revision before either writes
+        assert p.stdout.readline().strip() == "ready"
+    for p in procs:
+        p.stdin.write("go\n")
+        p.stdin.flush()
     outs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [o[1] for o in outs]
     notes = [line for out, _ in outs for line in out.splitlines() if line.startswith("#")]
     assert any(f"Another window also continued session {sid}" in note for note in notes)
-    shown = [_shown(line) for out, _ in outs for line in out.splitlines()[1:] if not line.startswith("#")]
+    shown = [_shown(line) for out, _ in outs for line in out.splitlines() if not line.startswith("#")]
     store = Store.open(db)
     assert len({s[0] for s in shown}) == 2
     _check_kept(store, shown)
