@@ -34,15 +34,17 @@ def scenario_files(scenario: Scenario) -> list[Path]:
 
 def content_hash(scenario: Scenario) -> str:
     """SHA-256 (hex) over the scenario's resolved files (see the module's docstring)."""
+    from sim.format.yamlread import read_bytes
+
     base = Path(scenario.path).resolve().parent
     digest = hashlib.sha256()
     for path in scenario_files(scenario):
         resolved = path.resolve()
         name = os.path.relpath(resolved, base).replace(os.sep, "/")
-        try:
-            data = resolved.read_bytes()
-        except OSError:  # gone since it was loaded: hash that fact, so the hash still differs
-            data = b"\0missing"
+        try:  # as the loader read it: a regular file, never blocking, bounded
+            data = read_bytes(resolved, name)
+        except (OSError, ValueError):  # gone or replaced since it was loaded: the hash differs
+            data = b"\0unreadable"
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
