@@ -69,6 +69,13 @@ async def play(scenario, *acts: str, **kwargs) -> SimApp:
     return app
 
 
+async def resume(pilot, key: str) -> None:
+    """Answer the resume offer and wait for the replay (a worker) to land."""
+    await pilot.press(key)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def text_of_ask(app) -> tuple[str, list[str]]:
     from textual.widgets import Label, OptionList
 
@@ -98,9 +105,7 @@ async def test_esc_at_the_resume_offer_then_q_keeps_the_offered_session(whole_ar
     app = SimApp(scenario=whole_arc)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
-        await pilot.press("1")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await resume(pilot, "1")
         assert app.session.choices() == ["us_call_putin", "russia_answers_call.yes_but"]
 
 
@@ -128,9 +133,7 @@ async def test_the_offer_lists_each_unfinished_session_and_resumes_the_one_picke
         assert "2 unfinished sessions" in question
         assert options[0].startswith("1  today ") and "2 steps, turn" in options[0]
         assert options[1].startswith("2  today ") and "1 step, turn 1; last: " + ceasefire.by_id["us_call_putin"].label in options[1]
-        await pilot.press("2")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await resume(pilot, "2")
         assert app.session.choices() == ["us_call_putin"]
         app.choose("russia_answers_call.yes_but")  # continues the same stored session
     infos = {i.last: i for i in stored(isolated_state)}
@@ -299,9 +302,7 @@ async def test_a_session_of_a_changed_scenario_is_offered_and_replays_what_still
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, Ask)  # offered, not silently dropped
-        await pilot.press("1")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await resume(pilot, "1")
         said = toasts(app)
         assert "The scenario changed since session 1 was recorded" in said
         assert "russia_answers_call.accepts" in said and "(and the 1 step after it)" in said
@@ -335,9 +336,7 @@ async def test_the_largest_seed_is_kept_resumed_and_exported(ceasefire, isolated
     app = SimApp(scenario=ceasefire)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
-        await pilot.press("1")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await resume(pilot, "1")
         assert app.session.seed == SEED_MAX and len(app.session.steps) == 3
     exported = isolated_state / "exported.yaml"
     exported.write_text(export_script(Store.open(isolated_state / "sessions.db"), info.id))
@@ -399,9 +398,7 @@ async def test_in_a_19000_step_session_each_step_is_committed_before_the_screen_
     app = SimApp(scenario=whole_arc)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
-        await pilot.press("1")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await resume(pilot, "1")
         assert len(app.session.steps) == len(session.steps)
         app.watch(app, "revision", redrawing, init=False)
         options = [o.act.id for o in app.session.untaken()]
