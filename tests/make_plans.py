@@ -131,15 +131,17 @@ MAIN_LINES: dict[str, tuple[str, list]] = {
             "us_facilitate",
             "russia_answers_facilitation.keeps_demands",  # "Putin's reluctance to compromise on key demands"
             "front_line_istanbul.continues",
-            "ukraine_seek_trump_meeting",
-            "us_answers_meeting_request.meets",
+            # Zelenskyy's meeting with Trump is left out: article D reports it planned, and
+            # no article reports whether it took place.
+            "ukraine_invite_putin",  # his "repeated calls" (article E)
+            "russia_answers_invitation.groundwork",
             "front_line_istanbul.continues",
             "russia_offensive_east",
             "front_line_istanbul.continues",
             "ukraine_ask_aid",
             "front_line_istanbul.continues",
             "western_aid_outlook.dwindles",  # the concern article D reports
-            expect(escalation=2, western_aid="dwindling", trump_meeting="held"),
+            expect(escalation=2, western_aid="dwindling", leaders_meeting="groundwork"),
         ],
     ),
     "whole_arc": (
@@ -189,10 +191,9 @@ MAIN_LINES: dict[str, tuple[str, list]] = {
             "us_facilitate",
             "russia_answers_facilitation.keeps_demands",
             "front_line_istanbul.continues",
-            "ukraine_seek_trump_meeting",
-            "us_answers_meeting_request.meets",
+            "russia_offensive_east",  # article D; the meeting with Trump it reports planned is left out
             "front_line_istanbul.continues",
-            expect(trump_meeting="held", third_round="held"),
+            expect(escalation=2, third_round="held"),
             "ukraine_request_peacekeepers",
             "europe_answers_peacekeepers.noncommittal",
             "front_line_istanbul.continues",

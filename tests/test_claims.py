@@ -3,7 +3,8 @@ and lint's check of what an ending takes for granted (sim/analysis/lint.ending_h
 
 Each check is shown to pass on a correct scenario and to fail, at the right line, on the
 mistake it exists for: the audit's "Starmer's words given to Moscow", a reported answer
-quoting an article about something else, an ending whose text one path contradicts.
+quoting an article about something else, one side's accusation given as another side's
+view of an ending, an ending whose text one path contradicts.
 """
 
 from __future__ import annotations
@@ -225,6 +226,71 @@ def test_a_reported_answer_to_an_act_the_articles_do_not_report_is_refused(proje
     _, _, errors, _ = diagnose(project, MOVE.format(basis=basis) + SAME + ENDINGS)
     (d,) = errors
     assert f"a reported answer to 'call', which is {basis}" in d.message
+
+
+# --- whose view ----------------------------------------------------------------------------------
+
+VERDICT_STANCES = """
+issues:
+  truce_issue: {title: Truce, options: {accept: Accepts, conditional: Raises conditions}}
+stances:
+  ukraine:
+    truce_issue:
+      position: accept
+      summary: Kyiv has accepted the truce.
+      quotes: [{source: c, text: "which Kyiv has already accepted"}]
+  russia:
+    truce_issue:
+      position: conditional
+      summary: Putin raises questions.
+      quotes: [{source: c, text: "Putin has expressed concerns that the truce might allow Ukraine to regroup militarily."}]
+"""
+
+
+def verdict(russia: str) -> str:
+    """The horizon ending, with Kyiv's view (its own stance) and Moscow's, as given."""
+    return f"""
+endings:
+  drag:
+    title: Talks drag on
+    text: Nothing is settled.
+    judgements:
+      ukraine: {{view: opposes, reason: Kyiv accepted the truce., cites: [ukraine.truce_issue]}}
+      russia: {russia}
+"""
+
+
+def test_a_view_resting_on_the_sides_own_positions_passes(project):
+    body = MOVE.format(basis="possible") + VERDICT_STANCES
+    for russia in (
+        "{view: mixed, reason: Putin raised questions., cites: [russia.truce_issue]}",
+        '{view: mixed, reason: Putin asks for guarantees., quotes: [{source: c, speaker: russia.putin, text: "What guarantees do we have?"}]}',
+        "{view: no_record, reason: The articles record no Russian view of this.}",
+    ):
+        _, scenario, errors, _ = diagnose(project, body + verdict(russia))
+        assert errors == [] and scenario is not None, russia
+
+
+def test_a_view_resting_on_nothing_is_warned_about(project):
+    text, scenario, errors, warnings = diagnose(project, MOVE.format(basis="possible") + VERDICT_STANCES + verdict("{view: accepts, reason: Moscow is content.}"))
+    assert errors == [] and scenario is not None
+    (d,) = warnings
+    assert d.where == "endings.drag.judgements.russia.view" and d.line == line_of(text, "view: accepts")
+    assert "Russia's view 'accepts' rests on nothing: cite its stances or quote it (or say no_record" in d.message
+
+
+def test_another_sides_accusation_cannot_stand_as_a_sides_view(project):
+    """The audit: Zelensky's accusation that Moscow stalls turned into Russia's own view."""
+    cited = "{view: accepts, reason: Moscow is content to stall., cites: [ukraine.truce_issue]}"
+    text, _, errors, _ = diagnose(project, MOVE.format(basis="possible") + VERDICT_STANCES + verdict(cited))
+    (d,) = errors
+    assert d.where == "endings.drag.judgements.russia.cites[0]" and d.line == line_of(text, "Moscow is content to stall")
+    assert "Russia's view cites Ukraine's stance 'ukraine.truce_issue': a side's view rests on its own stated positions" in d.message
+    quoted = '{view: accepts, reason: Moscow is content to stall., quotes: [{source: c, speaker: ukraine.zelensky, text: "Russia does not want peace"}]}'
+    _, _, errors, _ = diagnose(project, MOVE.format(basis="possible") + VERDICT_STANCES + verdict(quoted))
+    (d,) = errors
+    assert d.where == "endings.drag.judgements.russia.quotes[0].speaker"
+    assert "Russia's view quotes Ukraine (ukraine.zelensky): a side's view rests on its own words" in d.message
 
 
 # --- briefings and sources -----------------------------------------------------------------------

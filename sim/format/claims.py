@@ -16,6 +16,10 @@ article around each quote, so that a quote cannot be put in the wrong mouth and 
   an article that also reports each of those acts (shares a source with each
   trigger's quotes), and each of them must be ``reported`` too: the articles cannot
   report an answer given in a situation they do not report.
+* A side's judgement of an ending rests on its own stated positions: every stance it cites
+  is that side's, and every quote it gives with a speaker is one of that side's people
+  (another side's accusation cannot stand as this side's view). A view other than
+  ``no_record`` that cites no stance and gives no quote is warned about.
 * A private briefing's item with basis ``articles`` must quote them.
 * A source's ``outlet``, ``dateline`` and ``date`` must occur in the article: they are
   the article's own statements, never the author's.
@@ -32,7 +36,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from sim.diagnostics import Diagnostic
+from sim.diagnostics import WARNING, Diagnostic
 from sim.engine import model as e
 from sim.format import models as m
 from sim.format.grounding import Library, SourceText, fold
@@ -140,6 +144,7 @@ class _Claims:
             self.check_speaker(where, quote)
         self.check_private()
         self.check_reported()
+        self.check_judgements()
         return self.diags
 
     # -- who says it ---------------------------------------------------------------------------
@@ -270,6 +275,27 @@ class _Claims:
             return [act]
         rule = self.scn.rule_by_id.get(ref)
         return list(rule.alternatives) if rule is not None else []
+
+    # -- whose view -------------------------------------------------------------------------------
+
+    def check_judgements(self):
+        for eid, ending in self.spec.sections["endings"].items():
+            for side, judgement in ending.judgements.items():
+                if side not in self.actors:
+                    continue  # build reported it
+                where = ("endings", eid, "judgements", side)
+                name = self.scn.actor_name(side)
+                if judgement.view != "no_record" and not judgement.cites and not judgement.quotes:
+                    # A warning: the reason may say where the view comes from; the author should show it.
+                    self.diags.append(self.spec.at(*where, "view", severity=WARNING)(f"{name}'s view '{judgement.view}' rests on nothing: cite its stances or quote it (or say no_record, that the articles record no position)"))
+                for i, cite in enumerate(judgement.cites):
+                    owner = cite.partition(".")[0]
+                    if owner != side:
+                        self.err(*where, "cites", i, msg=f"{name}'s view cites {self.scn.actor_name(owner)}'s stance '{cite}': a side's view rests on its own stated positions")
+                for i, quote in enumerate(judgement.quotes):
+                    owner = (quote.speaker or "").partition(".")[0]
+                    if owner and owner != side:
+                        self.err(*where, "quotes", i, "speaker", msg=f"{name}'s view quotes {self.scn.actor_name(owner)} ({quote.speaker}): a side's view rests on its own words, not another side's")
 
     # -- briefings and sources -------------------------------------------------------------------
 
