@@ -7,8 +7,9 @@ earlier step as a class does) to each size. At each size:
 
 * append: a fresh database holding the session (written whole, as a fork does),
   then ``Recorder.sync`` for each of the next 200 steps (the engine's step is not
-  timed, only the commit), with ``synchronous=FULL`` (the default: fsync per
-  commit) and ``NORMAL`` (no fsync; still safe against a kill, not a power cut);
+  timed, only the commit), with ``synchronous=FULL`` (an fsync in every commit)
+  and ``NORMAL`` (the default: no fsync in the commit, safe against a kill; the
+  store's flusher thread puts it on the disk itself about a second later);
 * move: ``Recorder.sync`` after the cursor moves (, e.g. ``b``);
 * the reference in the same run: what the autosave on main did per step, the whole
   session serialised (``session_data``, on the UI thread) then dumped as YAML and

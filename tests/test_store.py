@@ -211,6 +211,36 @@ def test_the_store_lives_in_the_state_directory(monkeypatch, tmp_path):
     assert state_dir() == tmp_path / "home" / ".local" / "state" / "sim"
 
 
+def _sessions_in_the_file_alone(db: Path, tmp: Path) -> int:
+    """Sessions in the database file itself, its write-ahead log left out: what the disk holds
+    once a checkpoint has moved the commits into the file."""
+    alone = tmp / "alone.db"
+    shutil.copyfile(db, alone)
+    raw = sqlite3.connect(alone)
+    try:
+        return raw.execute("SELECT count(*) FROM sessions").fetchone()[0]
+    except sqlite3.OperationalError:  # not even the schema has reached the file yet
+        return 0
+    finally:
+        raw.close()
+
+
+def test_commits_reach_the_file_soon_after_without_the_caller_waiting_and_all_at_close(db, tmp_path):
+    import time
+
+    store = Store.open(db)
+    recorder = Recorder(store, Session(real("ceasefire_30_day"), 1), new_for(real("ceasefire_30_day")))
+    recorder.session.roll()
+    recorder.sync()
+    deadline = time.monotonic() + 10  # the flusher runs about a second after a commit
+    while _sessions_in_the_file_alone(db, tmp_path) == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _sessions_in_the_file_alone(db, tmp_path) == 1
+    store.create(new_for(real("ceasefire_30_day")), [Entry(0)], Position(0, 0, 0, 0, None, None))
+    store.close()  # and closing puts everything in the file at once
+    assert _sessions_in_the_file_alone(db, tmp_path) == 2
+
+
 # --- a scenario that changed ----------------------------------------------------------------------
 
 

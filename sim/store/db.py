@@ -23,10 +23,15 @@ from pathlib import Path
 from sim.store import default_path
 from sim.store.schema import APPLICATION_ID, MIGRATIONS, SEED_MAX, VERSION
 
-# Every commit reaches the disk (fsync of the WAL) before the step is shown: a kill
-# loses nothing either way, and FULL also survives a power cut. docs/PERFORMANCE.md
-# has its cost per step (bench/store.py).
-SYNCHRONOUS = "FULL"
+# A commit is in the operating system's hands before the step is shown, so killing the
+# process at any moment loses nothing (SQLite's WAL with synchronous=NORMAL: about 40 us
+# a step). What the disk itself holds is brought up to date by a checkpoint at most
+# FLUSH_AFTER seconds after a commit, off the caller's thread (Store._flusher), and at
+# close: a power cut can lose about the last second, never more, and never corrupts.
+# FULL would fsync in every commit instead: 0.2 ms to several ms a step under load
+# (docs/PERFORMANCE.md, bench/store.py), paid on the key that made the step.
+SYNCHRONOUS = "NORMAL"
+FLUSH_AFTER = 1.0
 BUSY_TIMEOUT = 2.0  # seconds to wait for another process's write (each takes well under 1 ms)
 
 _CORRUPT, _NOTADB = 11, 26  # SQLite's primary result codes for a damaged or foreign file
@@ -122,6 +127,9 @@ class Store:
         self.path = path
         self.busy_timeout = busy_timeout
         self.notice = notice  # set when a damaged file was moved aside: say it on screen
+        self._committed = threading.Event()  # set by each commit, for the flusher
+        self._closing = threading.Event()
+        self._flusher: threading.Thread | None = None
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -144,11 +152,56 @@ class Store:
             raise StoreError(f"cannot start a new session store at {path}: {damaged.reason}", path, "damaged") from None
 
     def close(self) -> None:
+        """Stop the flusher, bring the disk up to date, close."""
+        self._stop_flusher()
         with self._lock:
+            try:
+                self.flush()
+            except StoreError:
+                pass  # nothing more can be done here; every commit is still in the WAL
             self._conn.close()
+
+    def flush(self) -> None:
+        """Put every commit so far on the disk itself (a checkpoint fsyncs the WAL, then the file)."""
+        with self._read("flush to disk") as conn:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _stop_flusher(self) -> None:
+        self._closing.set()
+        self._committed.set()
+        if self._flusher is not None:
+            self._flusher.join(timeout=10)
+        self._flusher = None
+
+    def _flush_soon(self) -> None:
+        """After a commit: the flusher checkpoints within FLUSH_AFTER seconds (started on the first)."""
+        self._committed.set()
+        if self._flusher is None:
+            self._closing.clear()
+            self._flusher = threading.Thread(target=self._flush_loop, name="sim-store-flush", daemon=True)
+            self._flusher.start()
+
+    def _flush_loop(self) -> None:
+        # Its own connection: a checkpoint does not take the write lock, so commits never wait for it.
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=self.busy_timeout, isolation_level=None)
+        except sqlite3.Error:
+            return
+        try:
+            while not self._closing.is_set():
+                self._committed.wait()  # idle: no wake-ups at all
+                self._closing.wait(FLUSH_AFTER)  # let a burst of steps share one checkpoint
+                self._committed.clear()
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error:
+                    pass  # the next commit or close says what is wrong
+        finally:
+            conn.close()
 
     def reset_damaged(self) -> str:
         """After a write found the file damaged: move it aside and start afresh here. Returns the notice."""
+        self._stop_flusher()  # its connection would go on with the file moved aside
         with self._lock:
             self._conn.close()
             aside = move_aside(self.path)
@@ -267,6 +320,7 @@ class Store:
                     conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+            self._flush_soon()
 
     @contextmanager
     def _read(self, what: str) -> Iterator[sqlite3.Connection]:
