@@ -17,6 +17,7 @@ TABLES = [
     (vocab.Answer, vocab.ANSWER_HELP),
     (vocab.Kind, vocab.KIND_LABEL),
     (vocab.TurnMode, vocab.TURN_MODE_HELP),
+    (vocab.Ruling, vocab.RULING_HELP),
 ]
 
 

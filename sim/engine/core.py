@@ -39,6 +39,7 @@ from sim.engine.trace import (
     record_act,
     record_ending,
     record_failed,
+    record_inject,
     record_note,
     record_sealed,
 )
@@ -348,7 +349,44 @@ def settle(scn: Scenario, state: tuple, pending: list, trace: list[Fired] | None
                 trace.append(record_ending(scn, ending, state))
             return _node(Node, (state, (), ending))
         return _seat(scn, state, SEAT_0 - head, [], trace, seen)
-    return Node(state, (), NO_ENDING)  # pragma: no cover - the END_TURN marker always returns
+    return Node(state, (), NO_ENDING)  # an event injected at an open table, once settled
+
+
+# --- events on demand -----------------------------------------------------------------------------
+
+
+def can_inject(scn: Scenario, node: Node) -> bool:
+    """True where an event may be brought in on demand: at a decision, before anything has
+    been chosen in this round (in sealed rounds, nothing but passes is queued yet)."""
+    if not node.deciding:
+        return False
+    if scn.turn_mode != TurnMode.SEALED:
+        return True
+    return all(p == CHECK or (p <= APPLY_0 and scn.acts[APPLY_0 - p].is_pass) for p in node.pending[1:])
+
+
+def injectable(scn: Scenario, node: Node) -> list[Rule]:
+    """The events :func:`inject` can bring in at ``node``: those with an alternative that applies now."""
+    if not can_inject(scn, node):
+        return []
+    return [scn.rules[r] for r in scn.events if scn.rules[r].eligible(node.state)]
+
+
+def inject(scn: Scenario, node: Node, rule_index: int, trace: list[Fired] | None = None, seen: set | None = None) -> Node:
+    """Bring the event ``rule_index`` in now, on demand (a room's facilitator does), and
+    settle what follows: its branches are a branch point when several apply, its reactions
+    follow as usual, the endings are checked, and the same decision comes back (in sealed
+    rounds the round starts over from its first side, since nothing was chosen yet). The
+    caller checks :func:`can_inject` and that the event has an alternative that applies."""
+    if trace is not None:
+        trace.append(record_inject(scn, rule_index, node.state))
+    if not node.pending:
+        rest = [CHECK]  # an open table: check the endings, then the next move
+    elif scn.turn_mode == TurnMode.SEALED:
+        rest = [SEAT_0]
+    else:
+        rest = [node.pending[0]]  # the side whose turn it was decides next
+    return settle(scn, node.state, [rule_index << DEPTH_BITS, *rest], trace, seen)
 
 
 def check_endings(scn: Scenario, state: tuple, trace: list[Fired] | None = None) -> int:

@@ -16,7 +16,10 @@ from sim.engine import core
 from sim.engine.core import Node, Option
 from sim.engine.model import Scenario
 from sim.engine.trace import Fired
-from sim.engine.vocab import How
+from sim.engine.vocab import How, Kind
+
+
+INJECT = "inject:"  # a recorded choice "inject:EVENT_ID": the event was brought in on demand
 
 
 class ChoiceError(ValueError):
@@ -87,6 +90,8 @@ class Session:
 
     def choose(self, act_id: str, how: str = "picked") -> Step:
         """Take the option ``act_id`` at the current step ("rule.alt" or just "alt" at a chance node)."""
+        if act_id.startswith(INJECT):
+            return self.inject(act_id[len(INJECT) :], how)
         step = self.step()
         options = self.options()
         option = _find(options, act_id)
@@ -100,11 +105,36 @@ class Session:
         node = core.advance(self.scenario, step.node, option.act, trace)
         if trace and trace[0].how == How.CHOSEN:
             trace[0] = trace[0].with_how(how)
+        return self._child(step, option.act.id, how, node, trace)
+
+    def inject(self, event_id: str, how: str = "picked") -> Step:
+        """Bring one of the scenario's events in now, on demand (core.inject): recorded as the
+        choice ``inject:EVENT_ID``, so scripts and stored logs replay it like any other."""
+        scn = self.scenario
+        step = self.step()
+        rule = scn.rule_by_id.get(event_id)
+        if rule is None or rule.kind != Kind.EVENT:
+            events = ", ".join(scn.rules[r].id for r in scn.events) or "none"
+            raise ChoiceError(f"no event '{event_id}' to inject; the scenario's events: {events}")
+        if not core.can_inject(scn, step.node):
+            raise ChoiceError(f"'{event_id}' cannot be injected here: an event comes in where a side decides, before anyone has chosen in this round")
+        if not rule.eligible(step.node.state):
+            raise ChoiceError(f"'{event_id}' cannot be injected here: none of its branches applies now")
+        key = INJECT + rule.id
+        existing = step.children.get(key)
+        if existing is not None:
+            self.current = existing
+            return self.steps[existing]
+        trace: list[Fired] = []
+        node = core.inject(scn, step.node, rule.index, trace)
+        return self._child(step, key, how, node, trace)
+
+    def _child(self, step: Step, key: str, how: str, node: Node, trace: list[Fired]) -> Step:
         seen_before = {p for s in self.path(step.id) for p in s.prompts}
         prompts = self._prompts_at(node, trace, seen_before)
-        child = Step(len(self.steps), step.id, option.act.id, how, node, tuple(trace), prompts, step.depth + 1)
+        child = Step(len(self.steps), step.id, key, how, node, tuple(trace), prompts, step.depth + 1)
         self.steps.append(child)
-        step.children[option.act.id] = child.id
+        step.children[key] = child.id
         self.current = child.id
         return child
 

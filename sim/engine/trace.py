@@ -34,9 +34,16 @@ class Fired:
     # Whose decision it was: the moving side, the reacting side, or CHANCE for an event's
     # branch; None for lines that record no decision (a turn, an ending, a cut chain).
     owner: str | None = None
+    # Set by a room (sim.room) where its facilitator decided: a Ruling ("roll", "pick",
+    # "override", "inject") and the reason the facilitator stated (required to override).
+    ruling: str | None = None
+    reason: str | None = None
 
     def with_how(self, how: str) -> Fired:
         return replace(self, how=how)
+
+    def with_ruling(self, ruling: str, reason: str | None = None) -> Fired:
+        return replace(self, ruling=ruling, reason=reason)
 
 
 def _condition(compiled, state: tuple) -> Condition:
@@ -102,6 +109,13 @@ def record_ending(scn: Scenario, index: int, state: tuple, horizon: bool = False
     if horizon:
         label += f" (the {scn.horizon}-turn horizon was reached)"
     return Fired(Kind.HORIZON if horizon else Kind.ENDING, ending.id, label, state[0], conditions=conditions, quotes=ending.quotes)
+
+
+def record_inject(scn: Scenario, rule_index: int, state: tuple) -> Fired:
+    """An event brought in on demand (core.inject); its branches follow as usual."""
+    rule = scn.rules[rule_index]
+    conditions = (_condition(rule.when, state),) if rule.when is not None else ()
+    return Fired(Kind.INJECT, rule.id, rule.label, state[0], rule.actor, conditions=conditions)
 
 
 def record_note(scn: Scenario, kind: Kind, text: str, state: tuple | None) -> Fired:

@@ -137,6 +137,7 @@ class Kind(StrEnum):
     HORIZON = "horizon"  # the horizon's ending
     TURN = "turn"  # a new turn begins
     CHAIN = "chain"  # reactions cut at max_chain
+    INJECT = "inject"  # an event brought in on demand (core.inject), before its branches
 
 
 KIND_LABEL: dict[Kind, str] = {
@@ -149,6 +150,7 @@ KIND_LABEL: dict[Kind, str] = {
     Kind.HORIZON: "Ending",
     Kind.TURN: "Turn",
     Kind.CHAIN: "Chain cut",
+    Kind.INJECT: "Injected",
 }
 ACTS = (Kind.MOVE, Kind.REACTION, Kind.EVENT)  # the kinds that record an act taking effect
 
@@ -170,6 +172,24 @@ HOW_HELP: dict[How, str] = {
     How.ONLY: "the only branch",
     How.SEALED: "chosen unseen, applied in turn",
 }
+
+
+class Ruling(StrEnum):
+    """How a room's facilitator decided a branch point (a trace line's ``ruling``)."""
+
+    ROLL = "roll"  # accepted the author's roll
+    PICK = "pick"  # picked a branch
+    OVERRIDE = "override"  # set the author's weights aside, with a stated reason
+    INJECT = "inject"  # brought one of the scenario's events in on demand
+
+
+RULING_HELP: dict[Ruling, str] = {
+    Ruling.ROLL: "accepted the author's roll",
+    Ruling.PICK: "picked this branch",
+    Ruling.OVERRIDE: "overrode the author's weights",
+    Ruling.INJECT: "brought this event in on demand",
+}
+FACILITATOR = "the facilitator"  # who decided, in words, where a ruling was made
 
 
 class TurnMode(StrEnum):

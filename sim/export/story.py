@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from sim.engine.model import QuoteRef, Scenario, SourceInfo
 from sim.engine.session import Session
 from sim.engine.trace import Fired
-from sim.engine.vocab import ACTS, BASIS_HELP, CHANCE, TABLE, VIEW_PHRASES, How, Kind
+from sim.engine.vocab import ACTS, BASIS_HELP, CHANCE, FACILITATOR, RULING_HELP, TABLE, VIEW_PHRASES, How, Kind
 
 WEIGHTS_NOTE = "Weights are the author's illustrative judgement, not a forecast."
 RATIONALE_LEAD = "Why this weight (the author's illustrative judgement)"
@@ -127,6 +127,9 @@ class Beat:
     rationale: str | None  # why this weight (branches only)
     changes: tuple[Change, ...]
     quotes: tuple[Quote, ...]
+    # Where a room's facilitator decided: the ruling (a Ruling) and the reason stated.
+    ruling: str | None = None
+    reason: str | None = None
 
     @property
     def heading(self) -> str:
@@ -145,7 +148,11 @@ class Beat:
 
     @property
     def decision(self) -> str:
-        """ "Decided by Russia (chosen)", "Decided by chance (rolled by the author's weights)"."""
+        """ "Decided by Russia (chosen)", "Decided by chance (rolled by the author's weights)",
+        "Decided by the facilitator (overrode the author's weights: REASON)"."""
+        if self.ruling:
+            why = RULING_HELP.get(self.ruling, self.ruling) + (f": {self.reason}" if self.reason else "")
+            return f"Decided by {self.decided_by} ({why})"
         return f"Decided by {self.decided_by} ({self.how_text})" if self.how else f"Decided by {self.decided_by}"
 
 
@@ -269,6 +276,9 @@ def story(session: Session, step_id: int | None = None) -> Story:
                     start_turn = turn
             elif f.kind in (Kind.CHAIN, Kind.FAILED):
                 beats.append(Note(turn, f.label))  # a cut chain is recorded without a turn
+            elif f.kind == Kind.INJECT:
+                by = f" by {FACILITATOR}" if f.ruling else ""
+                beats.append(Note(f.turn, f"Brought in on demand{by}: {f.label}" + (f" ({f.reason})" if f.reason else "")))
             # TURN, ENDING and HORIZON lines are told by the turn headings and the ending;
             # a SEALED choice stays unseen until the round applies it (a MOVE line then).
         steps.append(StepView(step.id, turn if start_turn is None else start_turn, tuple(beats), step.prompts))
@@ -384,6 +394,8 @@ class Views:
             rationale=act.rationale if act is not None and f.kind != Kind.MOVE else None,
             changes=tuple(changes),
             quotes=self.quotes(f.quotes),
+            ruling=f.ruling,
+            reason=f.reason,
         )  # fmt: skip
 
     def ending(self, index: int, turn: int, by_horizon: bool) -> Ending:
@@ -405,7 +417,10 @@ def _decider(scn: Scenario, f: Fired) -> str:
     """Who decided a step, in words. The engine's record of the owner wins where the trace
     carries one; otherwise (as core.owner decides it) a move is its side's, a reaction's
     branch the reacting side's, an event's chance's. A move at an open table is told as its
-    side's, not "the table's": the director chose it on that side's behalf."""
+    side's, not "the table's": the director chose it on that side's behalf. Where a room's
+    facilitator ruled, the facilitator decided."""
+    if getattr(f, "ruling", None):
+        return FACILITATOR
     owner = getattr(f, "owner", None) or (CHANCE if f.kind == Kind.EVENT else f.actor or CHANCE)
     if owner == TABLE and f.actor:
         owner = f.actor

@@ -71,6 +71,8 @@ def text(view: Story) -> str:
                 out.extend(wrap.wrap(f"Demand: {d.text}"))
             if beat.rationale:
                 out.extend(wrap.wrap(f"{RATIONALE_LEAD}: {beat.rationale}"))
+            if beat.ruling:
+                out.extend(wrap.wrap(beat.decision + "."))
             out.extend(f"    {c.name}: {c.before} -> {c.after}" for c in beat.changes)
             for q in beat.quotes:
                 out.extend(wrap.wrap(quote_line(q)))
@@ -114,6 +116,8 @@ def markdown(view: Story) -> str:
             out += [f"  - Demand: {d.text}" for d in beat.demands]
             if beat.rationale:
                 out.append(f"  - {RATIONALE_LEAD}: {beat.rationale}")
+            if beat.ruling:
+                out.append(f"  - {beat.decision}.")
             out += [f"  - {c.label}: {c.before_text} \u2192 {c.after_text}" for c in beat.changes]
             out += [f"  > {quote_line(q)}" for q in beat.quotes]
         for prompt in step.prompts:
@@ -187,6 +191,10 @@ def _fired_data(f: Fired) -> dict:
         data["how"] = f.how
     if f.owner:
         data["owner"] = f.owner
+    if f.ruling:
+        data["ruling"] = f.ruling
+    if f.reason:
+        data["reason"] = f.reason
     if f.probability is not None:
         data["probability"] = round(f.probability, 6)
     if f.conditions:

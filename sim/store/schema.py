@@ -54,6 +54,55 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         ) WITHOUT ROWID
         """,
     ),
+    # 2: rooms (a class playing one scenario: seats, a facilitator, observers) and their
+    # append-only logs (docs/ROOMS.md). Adds tables only; sessions and log are untouched.
+    (
+        """
+        CREATE TABLE rooms (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after a delete
+            scenario      TEXT    NOT NULL,                   -- the scenario's id
+            scenario_path TEXT    NOT NULL DEFAULT '',        -- where it was loaded from (a hint)
+            content_hash  TEXT    NOT NULL,                   -- sim.store.content.content_hash
+            format        INTEGER NOT NULL,                   -- the scenario format's version
+            sim_version   TEXT    NOT NULL,
+            title         TEXT    NOT NULL,
+            seed          INTEGER NOT NULL CHECK (typeof(seed) = 'integer' AND seed >= 0),
+            turns         TEXT    NOT NULL,                   -- the turn structure: 'rounds' or 'sealed'
+            sides         TEXT    NOT NULL,                   -- the sides in turn order, space-separated
+            salt          BLOB    NOT NULL,                   -- for the codes' hashes (one per room)
+            created       REAL    NOT NULL,                   -- Unix time
+            updated       REAL    NOT NULL,
+            revision      INTEGER NOT NULL DEFAULT 0,         -- entries in room_log (its last n): the change counter
+            status        TEXT    NOT NULL DEFAULT 'waiting', -- waiting, running, paused, ended (a summary)
+            turn          INTEGER NOT NULL DEFAULT 0,         -- the turn the room stands at (a summary)
+            ending        TEXT                                -- the ending reached, if any (a summary)
+        )
+        """,
+        "CREATE INDEX rooms_by_scenario ON rooms (scenario, created)",
+        """
+        CREATE TABLE room_codes (
+            room      INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+            role      TEXT    NOT NULL CHECK (role IN ('facilitator', 'seat', 'observer')),
+            side      TEXT    NOT NULL DEFAULT '',  -- the side a seat plays ('' for the others)
+            code_hash BLOB    NOT NULL,             -- scrypt of the code with the room's salt
+            issued    REAL    NOT NULL,
+            PRIMARY KEY (room, role, side),
+            CHECK ((role = 'seat') = (side != ''))
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE room_log (
+            room    INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+            n       INTEGER NOT NULL,   -- 1, 2, 3... within the room
+            at      REAL    NOT NULL,   -- Unix time
+            who     TEXT    NOT NULL,   -- 'facilitator' or 'seat:SIDE', from the code that wrote it
+            kind    TEXT    NOT NULL,   -- start, pause, resume, timer, weights, order, reveal, choose,
+                                        -- adjudicate, inject, end, note, recode
+            data    TEXT    NOT NULL DEFAULT '{}',  -- the act's details, a JSON object
+            PRIMARY KEY (room, n)
+        ) WITHOUT ROWID
+        """,
+    ),
 )
 
 VERSION = len(MIGRATIONS)
