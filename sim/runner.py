@@ -10,7 +10,7 @@ from sim.engine.model import Scenario
 from sim.engine.replay import take
 from sim.engine.session import ChoiceError, Session
 from sim.format.load import Origin, locate
-from sim.format.script import Expect, LoadedScript
+from sim.format.script import STEP_FORMS, Expect, LoadedScript
 
 
 @dataclass
@@ -75,7 +75,6 @@ def run_script(scenario: Scenario, loaded: LoadedScript, seed: int | None = None
     return outcome
 
 
-STEP_FORMS = "a step is an act id, 'roll', {rolled: id}, {side: id} (that side's choice) or {expect: {...}}"
 
 
 def _check_sides(scenario: Scenario, sides: list[str] | None, origin: Origin, hint: str = "") -> list[Diagnostic]:

@@ -23,6 +23,10 @@ class Choice:
     act: str  # an act id ("rule.alt" or just "alt" at a chance node), or "roll"
     rolled: bool = False  # it was rolled when it was recorded
     by: str | None = None  # whose choice the recording says it is (checked when given)
+    # A room's facilitator decided it (a vocab.Ruling: roll, pick, override, inject) and why:
+    # the replayed step's trace says so, as the room's did (see mark_ruling).
+    ruling: str | None = None
+    reason: str | None = None
 
 
 class ReplayError(ChoiceError):
@@ -40,6 +44,21 @@ def as_choice(item: str | Choice) -> Choice:
 def take(session: Session, choice: Choice | str) -> Step:
     """Take one recorded choice at the session's current step; raises ChoiceError."""
     choice = as_choice(choice)
+    if choice.ruling is not None:
+        return mark_ruling(_taken(session, choice), choice.ruling, choice.reason)
+    return _taken(session, choice)
+
+
+def mark_ruling(step: Step, ruling: str, reason: str | None) -> Step:
+    """Mark the step's first trace line as a room facilitator's ruling, so the why screen
+    and the transcripts say "Decided by the facilitator (...)". The room (sim.room.state)
+    and a replay of its exported script both mark it here, so they cannot differ."""
+    if step.trace:
+        step.trace = (step.trace[0].with_ruling(ruling, reason), *step.trace[1:])
+    return step
+
+
+def _taken(session: Session, choice: Choice) -> Step:
     if choice.by is not None:
         owner = session.owner()
         if owner != choice.by:

@@ -16,7 +16,15 @@ saved in class replays in a test with ``sim run SCENARIO --script FILE``::
 
 With ``play: russia`` (or a list of sides) the steps are only that side's choices,
 and the author's weights roll every other branch point (sim.engine.control); a step
-may say whose choice it is, ``{russia: russia_answers_call.yes_but}``.
+may say whose choice it is, ``{russia: russia_answers_call.yes_but}``, or whose roll,
+``{rolled: russia_answers_call.yes_but, by: russia}``.
+
+A room's exported path (sim.room.export) adds the facilitator's rulings, which a
+replay marks on the step as the room did, so the transcripts are identical::
+
+      - {facilitator: season.severe, ruling: override, reason: the class argued it}
+      - {facilitator: season.mild, ruling: roll}        # the author's roll, accepted
+      - {facilitator: "inject:season", ruling: inject}  # an event brought in on demand
 """
 
 from __future__ import annotations
@@ -87,9 +95,11 @@ class ScriptStep:
     rolled: bool = False  # the choice was rolled when the session was saved
     origin: Origin | None = None  # for file:line:col in replay errors
     by: str | None = None  # the side whose choice the step says it is
+    ruling: str | None = None  # a room's facilitator decided it (a vocab.Ruling)
+    reason: str | None = None  # ... and said why
 
     def as_choice(self) -> Choice:
-        return Choice(self.choice, self.rolled, self.by)
+        return Choice(self.choice, self.rolled, self.by, self.ruling, self.reason)
 
 
 def choice_of(item: str | dict) -> Choice:
@@ -150,13 +160,23 @@ def parse_script(doc: Document) -> LoadedScript:
         if set(raw) == {"rolled"} and isinstance(raw["rolled"], str) and raw["rolled"].strip():
             steps.append(ScriptStep("choice", raw["rolled"].strip(), rolled=True, origin=origin))
             continue
+        if set(raw) == {"rolled", "by"} and isinstance(raw["rolled"], str) and raw["rolled"].strip() and _side_id(raw["by"]):
+            steps.append(ScriptStep("choice", raw["rolled"].strip(), rolled=True, origin=origin, by=raw["by"]))
+            continue
+        if "ruling" in raw and "facilitator" in raw:
+            step, problem = _ruling_step(raw, origin)
+            if problem:
+                problems.append(locate(origin, (), problem))
+            else:
+                steps.append(step)
+            continue
         if len(raw) == 1 and "expect" not in raw:
             (side, choice), = raw.items()
             if isinstance(side, str) and re.match(ID_PATTERN, side) and isinstance(choice, str) and choice.strip():
                 steps.append(ScriptStep("choice", choice.strip(), origin=origin, by=side))
                 continue
         if set(raw) != {"expect"}:
-            problems.append(locate(origin, (), "a step is an act id, 'roll', {rolled: id}, {side: id} (that side's choice) or {expect: {...}}"))
+            problems.append(locate(origin, (), STEP_FORMS))
             continue
         try:
             expect = _EXPECT.validate_python(raw["expect"])
@@ -166,6 +186,34 @@ def parse_script(doc: Document) -> LoadedScript:
     if problems:
         raise InputError(problems)
     return LoadedScript(script, steps, doc)
+
+
+STEP_FORMS = "a step is an act id, 'roll', {rolled: id}, {side: id} (that side's choice), {rolled: id, by: side}, {facilitator: id, ruling: ..., reason: ...} or {expect: {...}}"
+RULINGS = ("roll", "pick", "override", "inject")  # sim.engine.vocab.Ruling, as a script writes them
+MAX_REASON = 500
+
+
+def _side_id(value) -> bool:
+    return isinstance(value, str) and re.match(ID_PATTERN, value) is not None and len(value) <= 64
+
+
+def _ruling_step(raw: dict, origin: Origin) -> tuple[ScriptStep | None, str | None]:
+    """``{facilitator: ACT, ruling: R, reason: TEXT}``: a room facilitator's ruling."""
+    extra = sorted(set(raw) - {"facilitator", "ruling", "reason"})
+    if extra:
+        return None, f"a facilitator's ruling has facilitator, ruling and reason, not {extra[0]!r}"
+    act, ruling, reason = raw["facilitator"], raw["ruling"], raw.get("reason")
+    if not isinstance(act, str) or not act.strip():
+        return None, "a facilitator's ruling names the act it took: {facilitator: id, ruling: ...}"
+    if ruling not in RULINGS:
+        return None, f"a ruling is one of {', '.join(RULINGS)}"
+    if reason is not None and (not isinstance(reason, str) or len(reason) > MAX_REASON or any(not ch.isprintable() for ch in reason)):
+        return None, f"a ruling's reason is one line of at most {MAX_REASON} characters"
+    if ruling == "override" and not (reason or "").strip():
+        return None, "an override needs its reason: {facilitator: id, ruling: override, reason: ...}"
+    if (ruling == "inject") != act.strip().startswith("inject:"):
+        return None, "an inject's act is inject:EVENT, and only an inject's"
+    return ScriptStep("choice", act.strip(), rolled=ruling == "roll", origin=origin, ruling=ruling, reason=reason or None), None
 
 
 def session_to_yaml(session, title: str | None = None) -> str:
@@ -191,9 +239,9 @@ def session_data(session, title: str | None = None) -> dict:
     return data
 
 
-def dump_session(data: dict) -> str:
+def dump_session(data: dict, what: str = "A saved session") -> str:
     header = (
-        "# A saved session of the diplomatic scenario simulator.\n"
+        f"# {what} of the diplomatic scenario simulator.\n"
         f"# Replay it with: sim run {data['scenario']} --script THIS_FILE\n"
     )
     text = header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from sim.engine import core
 from sim.engine.control import MAX_ROLLS
 from sim.engine.model import Act, Scenario
+from sim.engine.replay import mark_ruling
 from sim.engine.session import INJECT, ChoiceError, Session, Step
 from sim.engine.vocab import CHANCE, How, Ruling, TurnMode
 from sim.store.rooms import FACILITATOR, Entry, Member, Summary, may_write
@@ -434,9 +435,9 @@ class RoomState:
 
 def _rule(step: Step, ruling: str, reason: str | None) -> None:
     """Mark the step's first trace line as the facilitator's ruling (the why screen and the
-    transcripts say so). A room never goes back, so each ruling makes a new step."""
-    if step.trace:
-        step.trace = (step.trace[0].with_ruling(ruling, reason), *step.trace[1:])
+    transcripts say so; a replay of the room's exported script marks it the same way). A
+    room never goes back, so each ruling makes a new step."""
+    mark_ruling(step, ruling, reason)
 
 
 def fold(meta: Meta, scenario: Scenario, entries) -> RoomState:
