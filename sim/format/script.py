@@ -37,6 +37,7 @@ from typing import Annotated
 import yaml
 from pydantic import Field, StringConstraints, TypeAdapter, ValidationError
 
+from sim import invocation
 from sim.diagnostics import Diagnostic, InputError
 from sim.engine.replay import Choice
 from sim.files import write_file
@@ -242,7 +243,7 @@ def session_data(session, title: str | None = None) -> dict:
 def dump_session(data: dict, what: str = "A saved session") -> str:
     header = (
         f"# {what} of the diplomatic scenario simulator.\n"
-        f"# Replay it with: sim run {data['scenario']} --script THIS_FILE\n"
+        f"# Replay it with: {invocation.run_script(data['scenario'])}\n"
     )
     text = header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     check_reopens(text, data, "the session")  # one too big to reopen is never written

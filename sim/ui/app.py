@@ -20,8 +20,9 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Static
 
+from sim import invocation
 from sim.diagnostics import InputError
-from sim.ui import actions, commands, guards, settings, storage
+from sim.ui import actions, guards, settings, storage
 from sim.ui.opened import OpenSession
 from sim.ui.words import plural
 
@@ -463,7 +464,7 @@ class SimApp(App):
             self.say(f"Could not save: {path}: {exc.strerror or exc}", severity="error")
             return False
         self.opened.saved_to(path)
-        self.say(f"Saved to {path}. Reopen it here with Ctrl+O, or later with: {commands.play_load(path)}")
+        self.say(f"Saved to {path}. Reopen it here with Ctrl+O, or later with: {invocation.play_load(path)}")
         return True
 
     def action_open(self) -> None:

@@ -1,8 +1,10 @@
-"""Commands the UI suggests, written so they work as typed.
+"""Commands sim suggests (the UI's save notice, a saved session's header), written so they
+work as typed.
 
 The README's install never activates the virtual environment, so a bare ``sim`` is
 usually not on PATH: suggest the program the user actually ran (``.venv/bin/sim``),
-and ``python -m sim`` when they did not run the ``sim`` script at all.
+and ``python -m sim`` when they did not run the ``sim`` script at all. Standard library
+only: the format package writes it into saved sessions, and the UI before its first frame.
 """
 
 from __future__ import annotations
@@ -26,7 +28,13 @@ def sim() -> str:
 
 
 def play_load(path: Path | str) -> str:
+    """Reopen a saved session in the UI."""
     return f"{sim()} play --load {shlex.quote(str(path))}"
+
+
+def run_script(scenario: str, script: str = "THIS_FILE") -> str:
+    """Replay a saved session (a script) headless."""
+    return f"{sim()} run {shlex.quote(scenario)} --script {script}"
 
 
 def _short(path: str) -> str:
