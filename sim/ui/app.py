@@ -9,6 +9,7 @@ The scenario loads in a worker thread, so the first frame does not wait for it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +32,8 @@ if TYPE_CHECKING:  # the engine loads with the scenario, in the worker, after th
     from sim.engine.session import Session
 
 guards.install()
+
+DOWNLOAD_NAME = re.compile(r"[^A-Za-z0-9._-]")  # what a served download's file name may not hold
 
 PROJECTOR = Theme(
     name="projector",
@@ -92,6 +95,7 @@ class SimApp(App):
         self.keeper: storage.Keeper | None = storage.Keeper() if autosave else None
         self.scenario: Scenario | None = None
         self.opened: OpenSession | None = None
+        self.folder: Path | None = None  # when served: the only folder Save, Open and Export reach
         self.register_theme(PROJECTOR)
         self.settings = settings.load()
         if self.settings.theme in self.available_themes:
@@ -126,6 +130,10 @@ class SimApp(App):
     # --- start-up -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # Served in a browser (sim serve), the app runs under the teacher's account for whoever
+        # opened the page: its files stay in its own folder (the launcher's working folder for
+        # this connection), and exports go to the browser as downloads.
+        self.folder = Path.cwd().resolve() if self.is_web else None
         if self.preloaded is not None:
             self._scenario_ready(self.preloaded)
             return
@@ -404,6 +412,24 @@ class SimApp(App):
 
     # --- files ----------------------------------------------------------------------------------
 
+    def _confined(self, name: str | Path) -> Path | None:
+        """The path a name typed in Save, Open or Export stands for. Served, only names inside the
+        app's own folder are accepted (anything else is said, and None returned)."""
+        if self.folder is None:
+            return Path(name)
+        try:
+            return storage.within(self.folder, str(name))
+        except storage.Outside as exc:
+            self.say(str(exc), severity="error")
+            return None
+
+    def _shown(self, path: Path) -> str:
+        """A path as the person is told it: served, relative to the app's folder (the server's own
+        folders are none of a student's business)."""
+        if self.folder is not None and path.is_relative_to(self.folder):
+            return str(path.relative_to(self.folder))
+        return str(path)
+
     def action_export(self) -> None:
         from sim.ui.screens.export import ExportScreen
 
@@ -411,13 +437,21 @@ class SimApp(App):
             if answer is not None and self.session is not None:
                 self._export(*answer)
 
-        self.push_screen(ExportScreen(self.scenario.id), chosen)
+        self.push_screen(ExportScreen(self.scenario.id, downloads=self.folder is not None), chosen)
 
     def _export(self, kind: str, target: str) -> None:
         """Read the path now; print, explore and write in a worker; say where each file went."""
         from sim.export.documents import KINDS, prepare
 
         spec = KINDS[kind]
+        if self.folder is None:
+            where: Path | None = Path(target)
+        elif kind == "roles":  # served: one download per side, named by the export
+            where = None
+        else:
+            where = self._confined(target)  # served: the name the download is saved under
+            if where is None:
+                return
         try:
             job = prepare(kind, scenario=self.scenario, session=self.session)
         except ValueError as exc:
@@ -425,15 +459,18 @@ class SimApp(App):
             return
         if kind in ("notes", "graph"):
             self.say(f"Exporting the {spec.title.lower()}: exploring every branch first, in the background…")
-        self.run_worker(lambda: self._export_job(spec.title, job, target, kind == "roles"), thread=True, group="export", name=f"export {kind}")
+        self.run_worker(lambda: self._export_job(spec.title, job, where, kind == "roles"), thread=True, group="export", name=f"export {kind}")
 
-    def _export_job(self, title: str, job, target: str, folder: bool) -> None:
+    def _export_job(self, title: str, job, target: Path | None, folder: bool) -> None:
         from sim.export.documents import save, target_for
         from sim.export.drawing import TooBigForMermaid
         from sim.export.pdf import PdfUnavailable
 
         try:
             documents = job(None)
+            if self.folder is not None:  # served: to the browser, never to a path on the server
+                self.call_from_thread(self._download, title, documents, target)
+                return
             written = save(documents, target) if folder else save(documents, output=target)
         except (OSError, PdfUnavailable, TooBigForMermaid, RuntimeError, ValueError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -445,6 +482,32 @@ class SimApp(App):
         taken = "" if folder or written[0] == target_for(documents[0], target) else f" ({target} already exists; it was left as it was)"
         self.call_from_thread(self.say, f"{title} written to {where}{taken}{' ' + notes if notes else ''}")
 
+    def _download(self, title: str, documents, target: Path | None) -> None:
+        """Served: hand each document to the browser as a download (textual-serve's /download)."""
+        import io
+
+        from sim.export.documents import target_for
+
+        names = []
+        for document in documents:
+            name = target_for(document, target).name if target is not None and len(documents) == 1 else document.name
+            name = DOWNLOAD_NAME.sub("_", name)  # the page's Content-Disposition takes it unquoted
+            if isinstance(document.data, str):
+                self.deliver_text(io.StringIO(document.data), save_directory=self.folder, save_filename=name, encoding="utf-8", name=f"export {name}")
+            else:
+                self.deliver_binary(io.BytesIO(document.data), save_directory=self.folder, save_filename=name, name=f"export {name}")
+            names.append(name)
+        notes = " ".join(d.note for d in documents if d.note)
+        self.say(f"{title}: sent to your browser as {', '.join(names)} (see its downloads).{' ' + notes if notes else ''}")
+
+    def on_delivery_complete(self, event) -> None:
+        if (event.name or "").startswith("export "):
+            self.say(f"{event.name.removeprefix('export ')} is in your browser's downloads.")
+
+    def on_delivery_failed(self, event) -> None:
+        if (event.name or "").startswith("export "):
+            self.say(f"The download of {event.name.removeprefix('export ')} failed: {event.exception or 'the browser did not take it'}", severity="error")
+
     def action_save(self) -> None:
         from sim.ui.screens.dialogs import Dialog
 
@@ -455,16 +518,22 @@ class SimApp(App):
         self.push_screen(Dialog("Save the session (every branch explored) to:", self._default_file()), chosen)
 
     def _default_file(self) -> str:
-        return str(self.opened.file or f"session-{self.scenario.id}.yaml")
+        return self._shown(self.opened.file) if self.opened.file else f"session-{self.scenario.id}.yaml"
 
     def save_to(self, path: Path) -> bool:
+        confined = self._confined(path)
+        if confined is None:
+            return False
         try:
-            storage.save(self.session, path)
+            storage.save(self.session, confined)
         except OSError as exc:
             self.say(f"Could not save: {path}: {exc.strerror or exc}", severity="error")
             return False
-        self.opened.saved_to(path)
-        self.say(f"Saved to {path}. Reopen it here with Ctrl+O, or later with: {invocation.play_load(path)}")
+        self.opened.saved_to(confined)
+        if self.folder is not None:
+            self.say(f"Saved to {self._shown(confined)}, in this app's folder. Reopen it here with Ctrl+O.")
+        else:
+            self.say(f"Saved to {path}. Reopen it here with Ctrl+O, or later with: {invocation.play_load(path)}")
         return True
 
     def action_open(self) -> None:
@@ -507,14 +576,17 @@ class SimApp(App):
         )
 
     def open_file(self, path: Path) -> bool:
+        confined = self._confined(path)
+        if confined is None:
+            return False
         try:
-            session = storage.load(self.scenario, path)
+            session = storage.load(self.scenario, confined)
         except InputError as exc:
             # The open session is untouched: the file is replayed into a new one first.
             self.notify("\n".join(d.format() for d in exc.diagnostics[:3]), title="Could not open the session", severity="error", timeout=10)
             return False
-        self._open(OpenSession.from_file(session, path))
-        self.say(f"Opened {path}")
+        self._open(OpenSession.from_file(session, confined))
+        self.say(f"Opened {self._shown(confined)}")
         return True
 
     # --- quitting ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ functions, so importing the UI does not pay for them before the first frame.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,28 @@ def state_dir() -> Path:
     from sim.store import state_dir as store_state_dir
 
     return store_state_dir()
+
+
+# --- the app's own folder, when served ----------------------------------------------------------
+
+
+class Outside(ValueError):
+    """A path that leaves the folder a served app is confined to."""
+
+
+def within(folder: Path, name: str) -> Path:
+    """``name`` (relative to ``folder``, or absolute) if it stays inside ``folder`` after every
+    symlink and ``..``; else :class:`Outside`, in one line naming what was asked.
+
+    A served app runs under the teacher's account for anyone on the network: Save, Open and
+    Export must not reach the teacher's other files. Decided on the path alone, before any
+    file is opened or created."""
+    if not name or not name.isprintable():
+        raise Outside(f"{name!r} is not a file name")
+    real, root = os.path.realpath(folder / name), os.path.realpath(folder)
+    if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+        raise Outside(f"{name} is outside this app's folder: in a browser, files stay in the app's own folder (give a plain name such as session.yaml)")
+    return Path(real)
 
 
 # --- session files --------------------------------------------------------------------------------

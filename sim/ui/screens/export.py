@@ -46,9 +46,11 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, scenario_id: str, **kwargs):
+    def __init__(self, scenario_id: str, downloads: bool = False, **kwargs):
+        """``downloads``: served in a browser, where each file is a download, never a path."""
         super().__init__(**kwargs)
         self.scenario_id = scenario_id
+        self.downloads = downloads
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -64,7 +66,8 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
             field = Input(value=default_target(ORDER[0], self.scenario_id), id="target")
             field.cursor_blink = not self.app.is_headless  # tests and snapshots: no blinking
             yield field
-            yield Label("Never overwritten: a taken name gets -2, -3 \u00b7 Escape cancels", classes="hint")
+            hint = "Your browser saves each file (see its downloads)" if self.downloads else "Never overwritten: a taken name gets -2, -3"
+            yield Label(f"{hint} \u00b7 Escape cancels", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = 0
@@ -74,8 +77,9 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
         index = self.query_one(OptionList).highlighted
         return ORDER[index if index is not None else 0]
 
-    @staticmethod
-    def _field_label(kind: str) -> str:
+    def _field_label(self, kind: str) -> str:
+        if self.downloads:
+            return "One download per side (the name is not used):" if kind == "roles" else "Download as:"
         return "Into the folder (one file per side):" if kind == "roles" else "To a new file:"
 
     def on_key(self, event) -> None:
