@@ -41,6 +41,7 @@ Target: key to screen (visible) under 50 ms median.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import random
@@ -171,37 +172,60 @@ def timings(chunks: list[tuple[float, bytes]], t: float, expect: list[bytes]) ->
             "settled": chunks[-1][0] - t, "bytes": sum(len(d) for _, d in chunks), "bursts": bursts}
 
 
-def key_phase(scn, env: dict, shadow, n_keys: int, seed: int, load: Path | None = None) -> dict:
+def plan(scn, shadow, n_keys: int, seed: int) -> dict:
+    """A phase's keys, decided ahead: the walk depends on the shadow session only, never on the
+    app's timing. Each key with its kind, the steps after it and the texts that show it."""
     from sim.ui import present
 
-    extra = f"load={str(load)!r}" if load else ""
     rng = random.Random(seed)
+    keys, last_forward = [], False
+    first = [b"Stances", heading_mark(scn, shadow)]
+    for _ in range(n_keys):
+        choice = next_key(scn, shadow, rng, last_forward)
+        if choice is None:
+            break
+        key, kind = choice
+        before = present.choice_heading(scn, shadow.node)
+        apply(shadow, key)
+        last_forward = kind != "back"
+        expect = expected_texts(scn, shadow, present.choice_heading(scn, shadow.node) != before)
+        keys.append({"key": key, "kind": kind, "steps": len(shadow.steps), "expect": [e.decode() for e in expect]})
+    return {"first": [m.decode() for m in first], "keys": keys, "steps_at_end": len(shadow.steps)}
+
+
+def plans(n_keys: int, long_steps: int, folder: Path) -> dict:
+    """Both phases' plans for the sim this process imports (the tree under test, or a reference
+    tree when run with --plan-only under its PYTHONPATH), and the long session's file."""
+    from sim.engine.session import Session
+    from sim.format.catalog import resolve
+    from sim.ui import storage
+
+    scn = c.load(resolve(None))
+    saved = folder / "long-session.yaml"
+    storage.save(long_session(scn, long_steps), saved)
+    return {"scenario_id": scn.id, "load": str(saved), "fresh": plan(scn, Session(scn, 1), n_keys, seed=1),
+            "long": plan(scn, storage.load(scn, saved), n_keys, seed=2)}
+
+
+def key_phase(env: dict, phase: dict, load: str | None = None, cwd: Path = c.ROOT) -> dict:
+    extra = f"load={load!r}" if load else ""
     rows, rolls = [], []
-    with p.launch_sim(env, extra) as app:
-        app.wait_for(b"Stances", heading_mark(scn, shadow))
+    with p.launch_sim(env, extra, cwd=cwd) as app:
+        app.wait_for(*(m.encode() for m in phase["first"]))
         app.collect(0.3, first_timeout=0.3)
-        last_forward = False
-        for _ in range(n_keys):
-            choice = next_key(scn, shadow, rng, last_forward)
-            if choice is None:
-                break
-            key, kind = choice
-            before = present.choice_heading(scn, shadow.node)
-            apply(shadow, key)
-            last_forward = kind != "back"
-            expect = expected_texts(scn, shadow, present.choice_heading(scn, shadow.node) != before)
-            t = app.send(key.encode())
+        for k in phase["keys"]:
+            t = app.send(k["key"].encode())
             chunks = app.collect(GAP)
-            row = {"key": key, "kind": kind, "steps": len(shadow.steps), "t": t, **timings(chunks, t, expect)}
-            if kind == "roll":
+            row = {"key": k["key"], "kind": k["kind"], "steps": k["steps"], "t": t, **timings(chunks, t, [e.encode() for e in k["expect"]])}
+            if k["kind"] == "roll":
                 rolls.append(t)
             rows.append(row)
-    # A roll's notification times out 3 s later and redraws; flag the keys it lands on
-    # (with a margin), and any key whose first byte came too soon to be its own answer.
+    # A roll's notification (a toast before issue 8) times out 3 s later and redraws; flag the
+    # keys it lands on (with a margin), and any key whose first byte came too soon to be its own.
     for row in rows:
         end = row["t"] + (row["settled"] or 0) + 0.05
         row["toast_expiry"] = any(row["t"] - 0.2 <= r + NOTIFY_TIMEOUT <= end for r in rolls) or (row["first_byte"] is not None and row["first_byte"] < 0.001)
-    return {"rows": rows, "steps_at_end": len(shadow.steps)}
+    return {"rows": rows, "steps_at_end": phase["steps_at_end"]}
 
 
 def floor_phase(env: dict, n_keys: int, key: bytes) -> dict:
@@ -318,7 +342,7 @@ async def pilot_refresh(scn, long_steps: int, samples: int, seed: int, depth: in
 # --- --trace: where a key's time goes, inside the app ---------------------------------------------
 
 TRACER = """
-import sys, time
+import functools, sys, time
 from textual import events
 from textual.app import App
 from textual.screen import Screen
@@ -333,6 +357,7 @@ pc = time.perf_counter
 def timed(owner, name, label):
     orig = getattr(owner, name)
 
+    @functools.wraps(orig)  # Textual reads a watcher's signature to know what to pass it
     def run(*a, **k):
         t = pc()
         try:
@@ -346,9 +371,9 @@ def timed(owner, name, label):
 def tick(orig):
     def run(self):
         layout = self._layout_required
-        t = pc()
+        t, cpu = pc(), time.thread_time()
         orig(self)
-        LOG.write(f"tick {t:.6f} {pc() - t:.6f} {int(layout)}\\n")
+        LOG.write(f"tick {t:.6f} {pc() - t:.6f} {int(layout)} {time.thread_time() - cpu:.6f}\\n")
 
     return run
 
@@ -405,7 +430,8 @@ def trace(scn, env: dict, n_keys: int, seed: int = 1) -> None:
             "sim code (changed)": own["changed"], "  refresh_view": own["refresh_view"], "  store commit": own["store"],
             "first update starts": ticks[0][1] - k if ticks else None, "first update (layout + render)": ticks[0][2] if ticks else None,
             "updates per key": len(ticks), "updates with a relayout": sum(int(e[3][0]) for e in ticks),
-            "update time in all": sum(e[2] for e in ticks), "last update ends": (ticks[-1][1] + ticks[-1][2] - k) if ticks else None,
+            "update time in all": sum(e[2] for e in ticks), "update CPU in all": sum(float(e[3][1]) for e in ticks),
+            "last update ends": (ticks[-1][1] + ticks[-1][2] - k) if ticks else None,
             "first byte read (pty)": (sent[i][2][0][0] - sent[i][1]) if sent[i][2] else None,
         })
     print(f"\nwhere a key's time goes, inside the app (median of {len(per_key)} keys; times from the key event):")
@@ -417,14 +443,40 @@ def trace(scn, env: dict, n_keys: int, seed: int = 1) -> None:
 # --- main ------------------------------------------------------------------------------------------
 
 
+def reference_plans(tree: Path, n_keys: int, long_steps: int, folder: Path) -> dict:
+    """The plans for a reference tree, made by its own code (its scenarios, its engine)."""
+    import json
+    import subprocess
+    import sys
+
+    out = folder / "plans.json"
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    subprocess.run([sys.executable, __file__, "--plan-only", str(out), "--keys", str(n_keys), "--long-steps", str(long_steps)],
+                   env=env, cwd=tree, check=True)  # fmt: skip
+    return json.loads(out.read_text())
+
+
 def main(argv=None) -> dict:
     ap = c.parser(__doc__.splitlines()[0], scenario=False)
     ap.add_argument("--keys", type=int, default=50, help="key presses per sim phase (default 50; two phases, plus half as many for each floor phase)")
     ap.add_argument("--long-steps", type=int, default=200, help="steps in the long session (default 200)")
     ap.add_argument("--trace", type=int, metavar="N", help="instead: send N keys to an instrumented sim and show where the time goes")
+    ap.add_argument("--reference", type=Path, metavar="TREE",
+                    help="also measure the sim in TREE (a checkout of another commit: git worktree add --detach DIR REV), "
+                         "its phases interleaved with this tree's, round by round")  # fmt: skip
+    ap.add_argument("--rounds", type=int, default=None, help="rounds of all phases (default 1, or 3 with --reference)")
+    ap.add_argument("--plan-only", metavar="FILE", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     repeat = max(5, args.repeat)
     n_keys = max(20, args.keys)
+    rounds = args.rounds or (3 if args.reference else 1)
+
+    if args.plan_only:  # run under a reference tree's PYTHONPATH by reference_plans
+        import json
+
+        out = Path(args.plan_only)
+        out.write_text(json.dumps(plans(n_keys, args.long_steps, out.parent)))
+        return {}
 
     from sim.engine.session import Session
     from sim.format.catalog import resolve
@@ -438,25 +490,50 @@ def main(argv=None) -> dict:
                 app.wait_for(b"Stances")
             trace(scn, env, args.trace)
         return {}
-    result = {"bench": "ui_latency", "scenario_id": scn.id, "quiet_ms": QUIET * 1e3, "gap_ms": GAP * 1e3, "target_ms": TARGET_MS}
+    result = {"bench": "ui_latency", "scenario_id": scn.id, "quiet_ms": QUIET * 1e3, "gap_ms": GAP * 1e3, "target_ms": TARGET_MS, "rounds": rounds}
+    trees = {"sim": (c.ROOT, None)}
     with tempfile.TemporaryDirectory(prefix="sim-bench-state-") as state:
-        env = p.child_env(Path(state))
-        os.environ["SIM_STATE_DIR"] = state  # for the in-process parts (the store, Pilot)
-        big = long_session(scn, args.long_steps)
-        saved = Path(state) / "long-session.yaml"
-        storage.save(big, saved)
-        print(f"scenario {scn.id}; pty {p.COLS}x{p.ROWS}; {n_keys} keys per phase; bursts split at {QUIET * 1e3:.0f} ms of quiet; "
-              f"a key's output ends at {GAP * 1e3:.0f} ms of quiet, then the next key")
+        state = Path(state)
+        os.environ["SIM_STATE_DIR"] = str(state)  # for the in-process parts (the store, Pilot)
+        (state / "sim").mkdir()
+        trees["sim"] = (c.ROOT, plans(n_keys, args.long_steps, state / "sim"))
+        if args.reference:
+            (state / "reference").mkdir()
+            trees["reference"] = (args.reference.resolve(), reference_plans(args.reference.resolve(), n_keys, args.long_steps, state / "reference"))
+        print(f"scenario {scn.id}; pty {p.COLS}x{p.ROWS}; {n_keys} keys per phase, {rounds} round(s); bursts split at {QUIET * 1e3:.0f} ms of quiet; "
+              f"a key's output ends at {GAP * 1e3:.0f} ms of quiet, then the next key"
+              + (f"; reference: {args.reference}" if args.reference else ""))
 
-        with p.launch_sim(env) as app:  # warm the bytecode cache (unmeasured)
-            app.wait_for(b"Stances")
+        launches = iter(range(1_000_000))
 
-        phases = {
-            "fresh": key_phase(scn, env, Session(scn, 1), n_keys, seed=1),
-            "long": key_phase(scn, env, storage.load(scn, saved), n_keys, seed=2, load=saved),
-            "floor": floor_phase(env, max(20, n_keys // 2), b"n"),
-            "floor_full": floor_phase(env, max(20, n_keys // 2), b"f"),
-        }
+        def env_for(tree: Path) -> dict:
+            folder = state / f"launch-{next(launches)}"  # a fresh store each time: no resume offer
+            folder.mkdir()
+            env = p.child_env(folder)
+            if tree != c.ROOT:
+                env["PYTHONPATH"] = str(tree)
+            return env
+
+        for tree, _ in trees.values():  # warm the bytecode caches (unmeasured)
+            with p.launch_sim(env_for(tree), cwd=tree) as app:
+                app.wait_for(b"Stances")
+
+        phases: dict[str, dict] = {}
+
+        def add(name: str, ran: dict) -> None:
+            into = phases.setdefault(name, {"rows": [], "per_round": []})
+            into["rows"] += ran["rows"]
+            into["per_round"].append(summarize(ran["rows"])["visible"])
+            into["steps_at_end"] = ran.get("steps_at_end")
+
+        for _ in range(rounds):
+            for phase in ("fresh", "long"):
+                for who, (tree, plan_) in trees.items():
+                    load = plan_["load"] if phase == "long" else None
+                    add(phase if who == "sim" else f"{phase} (reference)", key_phase(env_for(tree), plan_[phase], load=load, cwd=tree))
+            add("floor", floor_phase(env_for(c.ROOT), max(20, n_keys // 2), b"n"))
+            add("floor_full", floor_phase(env_for(c.ROOT), max(20, n_keys // 2), b"f"))
+        saved = trees["sim"][1]["load"]
         store = {"fresh": store_cost(scn, Session(scn, 1), repeat), "long": store_cost(scn, storage.load(scn, saved), repeat)}
         pilot = asyncio.run(pilot_refresh(scn, args.long_steps, samples=max(30, 6 * repeat), seed=3))
 
@@ -473,15 +550,21 @@ def main(argv=None) -> dict:
             v = s[k]
             if v:
                 print(f"  {MEASURE_LABELS[k]:<36} {v['n']:>5} {ms(v['median']):>9} {ms(v['p95']):>9} {ms(v['min']):>9} {ms(v['max']):>9}")
+        if rounds > 1:
+            print("  visible, median of each round: " + ", ".join(ms(r["median"]) if r else "-" for r in ph["per_round"]))
         if not name.startswith("floor"):
             print("  by key, median visible / settled: " + "; ".join(f"'{k}' x{v['n']}: {ms(v.get('visible'))} / {ms(v.get('settled'))}" for k, v in s["by_kind"].items()))
         print(f"  median {s['bytes_median']:,.0f} bytes and {s['bursts_median']:.0f} bursts per key; never visible: {s['never_visible']}; "
               f"no output: {s['no_output']}; excluded (a roll's notification expired in the window): {s['toast_expiry_excluded']}")
-    worst = max(summaries[n]["visible"]["median"] for n in ("fresh", "long")) * 1e3
+    visible = {name: summaries[name]["visible"]["median"] * 1e3 for name in summaries}
+    worst = max(visible["fresh"], visible["long"])
     print(f"\ntarget: key to screen < {TARGET_MS:.0f} ms median (new heading + choices visible): "
-          f"fresh {summaries['fresh']['visible']['median'] * 1e3:.1f} ms, long {summaries['long']['visible']['median'] * 1e3:.1f} ms: "
-          f"{'met' if worst < TARGET_MS else 'NOT met'}; the floor app: {summaries['floor']['visible']['median'] * 1e3:.1f} ms (one line), "
-          f"{summaries['floor_full']['visible']['median'] * 1e3:.1f} ms (full screen)")
+          f"fresh {visible['fresh']:.1f} ms, long {visible['long']:.1f} ms: "
+          f"{'met' if worst < TARGET_MS else 'NOT met'}; the floor app: {visible['floor']:.1f} ms (one line), {visible['floor_full']:.1f} ms (full screen)")
+    if args.reference:
+        print("against the reference, same rounds: " + "; ".join(
+            f"{phase} {visible[phase]:.1f} / {visible[phase + ' (reference)']:.1f} ms = {visible[phase] / visible[phase + ' (reference)']:.2f}"
+            for phase in ("fresh", "long")))  # fmt: skip
 
     print("\nthe session store's commit of a step (paid on every key that moves the session, before the redraw), in-process:")
     for name, a in store.items():
@@ -495,8 +578,9 @@ def main(argv=None) -> dict:
     growth = pilot["long_same_step"]["refresh_view"]["median"] / pilot["small"]["refresh_view"]["median"]
     print(f"  same step, long / small session: {growth:.2f}")
 
-    result.update({"phases": {k: {"summary": summaries[k], "rows": v["rows"], **({"steps_at_end": v["steps_at_end"]} if "steps_at_end" in v else {})} for k, v in phases.items()},
-                   "met": worst < TARGET_MS, "store": store, "pilot": pilot, "pilot_growth": growth})
+    result.update({"phases": {k: {"summary": summaries[k], "rows": v["rows"], "steps_at_end": v.get("steps_at_end")} for k, v in phases.items()},
+                   "met": worst < TARGET_MS, "store": store, "pilot": pilot, "pilot_growth": growth,
+                   "reference": str(args.reference) if args.reference else None})
     c.write_json(args.json, result)
     return result
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Static
@@ -68,9 +68,11 @@ class SimApp(App):
 
     # Bumped on every change to the open session (a step, back, a jump, an open, a resume):
     # screens watch it and redraw from the session. always_update: every bump is news.
-    revision: reactive[int] = reactive(0, init=False, always_update=True)
+    # A var, not a reactive: a reactive on the app repaints the whole screen when it is set,
+    # on top of what the watchers change (that doubled the key-to-screen time).
+    revision: var[int] = var(0, init=False, always_update=True)
     # A short message for the screen's own notice line (a toast would cover the choices).
-    notice: reactive[tuple[str, str]] = reactive(("", ""), init=False, always_update=True)
+    notice: var[tuple[str, str]] = var(("", ""), init=False, always_update=True)
 
     def __init__(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 
 from sim.engine.model import Scenario
-from sim.ui import present
+from sim.export.story import readable
 
 COMPARE = {ast.Eq: "is", ast.NotEq: "is not", ast.Lt: "is below", ast.LtE: "is at most", ast.Gt: "is above", ast.GtE: "is at least"}
 HISTORY = {"done": "“{}” has happened", "count": "the number of times “{}” happened"}
@@ -74,14 +74,14 @@ def _name(node: ast.AST) -> str | None:
 
 
 def _label(scn: Scenario, name: str) -> str:
-    return present.readable(scn, name, "")[0]
+    return readable(scn, name, "")[0]
 
 
 def _value(scn: Scenario, name: str | None, node: ast.AST) -> str:
     if not isinstance(node, ast.Constant):
         raise _Unsaid
     if isinstance(node.value, str) and name is not None:
-        return f"\u201c{present.readable(scn, name, node.value)[1]}\u201d"
+        return f"\u201c{readable(scn, name, node.value)[1]}\u201d"
     if isinstance(node.value, bool):
         return "yes" if node.value else "no"
     return str(node.value)

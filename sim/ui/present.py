@@ -7,38 +7,26 @@ widgets only lay these out.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
 
 from sim.engine.core import DEPTH_BITS, Node, Option
 from sim.engine.core import options as core_options
-from sim.engine.model import BASIS_HELP, Act, ActorInfo, QuoteRef, Scenario, StanceInfo, VarInfo
+from sim.engine.model import BASIS_HELP, Act, ActorInfo, QuoteRef, Scenario, StanceInfo
 from sim.engine.session import Session, Step
-from sim.engine.trace import Fired
+from sim.engine.vocab import CATEGORY_QUAD, Kind, Quad
+from sim.export.story import WEIGHTS_NOTE, Beat, Ending, Note, Quote, StepView, Story, Views, humanize, percent, readable  # noqa: F401 (WEIGHTS_NOTE: for the screens)
+from sim.export.story import story as story_view
 from sim.ui.words import plural  # noqa: F401 (re-exported for the screens)
 
-WEIGHTS_NOTE = "Weights are the author's illustrative judgement, not a forecast."
-QUAD = {  # PLOVER's four quad categories, for colour: cooperation or conflict, verbal or material
-    **dict.fromkeys(("AGREE", "CONSULT", "SUPPORT", "CONCEDE"), "verbal cooperation"),
-    **dict.fromkeys(("COOPERATE", "AID", "RETREAT", "INVESTIGATE"), "material cooperation"),
-    **dict.fromkeys(("DEMAND", "DISAPPROVE", "REJECT", "THREATEN", "SANCTION"), "verbal conflict"),
-    **dict.fromkeys(("PROTEST", "CRIME", "MOBILIZE", "COERCE", "ASSAULT", "FIGHT"), "material conflict"),
+QUAD_STYLE = {  # PLOVER's quad classes, for colour: cooperation or conflict, verbal or material
+    Quad.VERBAL_COOPERATION: "green",
+    Quad.MATERIAL_COOPERATION: "bold green",
+    Quad.VERBAL_CONFLICT: "yellow",
+    Quad.MATERIAL_CONFLICT: "bold red",
 }
-QUAD_STYLE = {
-    "verbal cooperation": "green",
-    "material cooperation": "bold green",
-    "verbal conflict": "yellow",
-    "material conflict": "bold red",
-}
-
-
-def humanize(option_id: str) -> str:
-    return option_id.replace("_", " ")
-
-
-def percent(p: float) -> str:
-    return f"{p * 100:.0f}%" if p >= 0.01 or p == 0 else "<1%"
 
 
 def shares(probabilities: list[float]) -> list[str]:
@@ -204,24 +192,6 @@ def stance_text(cell: StanceCell, width: int = 40) -> Text:
 # --- situation --------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=8)
-def _variables(scn: Scenario) -> dict[str, VarInfo]:
-    return {var.name: var for var in scn.variables}
-
-
-def readable(scn: Scenario, name: str, value: str) -> tuple[str, str]:
-    """A state slot's name and value as a reader sees them: the variable's label and its
-    described value, or the side and issue title of a stance, instead of internal ids.
-    (Called for every change on the path each time the story is redrawn, hence the map.)"""
-    var = _variables(scn).get(name)
-    if var is not None:
-        return var.label, var.describe.get(value, humanize(value))
-    actor, _, issue = name.partition(".")
-    if actor in scn.actors and issue in scn.issues:
-        return f"{scn.actors[actor].short}: {scn.issues[issue].title}", scn.issues[issue].options.get(value, humanize(value))
-    return humanize(name), humanize(value)
-
-
 def situation(scn: Scenario, state: tuple) -> list[tuple[str, str]]:
     """(label, phrase) for each shown variable in scope, what matters now first:
 
@@ -310,14 +280,35 @@ def choice_text(scn: Scenario, choice: Choice, deciding: bool) -> Text:
 
 
 # --- the story so far -------------------------------------------------------------------------
+#
+# The path is walked once, by sim.export.story (the view the transcripts and the handout are
+# laid out from); here it is only laid out, one part per step, so the story panel redraws the
+# steps that changed (the newest, and the one before it, which loses its detail) rather than
+# wrapping the whole path again on every key.
+
+INTRO = (
+    "\nYou choose for every side. Each turn, pick which side moves and what it does (below, "
+    "by number, or the arrows and Enter); when another side's answer could go several ways, "
+    "pick a branch or roll. Moves tagged illustrative are the author's invention. "
+    "w explains a step, s shows the sources, a the sides, ? everything.\n"
+)
+
+
+@functools.lru_cache(maxsize=8)
+def views(scn: Scenario) -> Views:
+    """The story view's parts for ``scn`` (articles memoised): one wording for every quote."""
+    return Views(scn)
+
+
+def said(q: Quote) -> Text:
+    """A quote and who said it where, worded as every transcript words it."""
+    text = Text("\u201c" + q.text + "\u201d", style="italic")
+    text.append(f" \u2014 {q.attribution}", style="dim")
+    return text
 
 
 def quote_text(scn: Scenario, q: QuoteRef) -> Text:
-    src = scn.sources.get(q.source)
-    text = Text("\u201c" + q.text + "\u201d", style="italic")
-    who = f"{q.speaker}, in " if q.speaker else ""
-    text.append(f" \u2014 {who}{src.label if src else q.source}", style="dim")
-    return text
+    return said(views(scn).quote(q))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -326,79 +317,111 @@ def node_shares(scn: Scenario, node: Node) -> dict[str, str]:
     return option_shares(core_options(scn, node))
 
 
-def fired_heading(scn: Scenario, f: Fired, share: str | None = None) -> Text:
-    act = scn.by_id.get(f.id)
-    style = QUAD_STYLE.get(QUAD.get(act.type, ""), "") if act else ""
+def beat_heading(scn: Scenario, beat: Beat, share: str | None = None) -> Text:
+    """One line for a beat: "▸ Russia: what it does" for a move, "↳ Reaction: branch (40%, rolled)"."""
+    act = scn.by_id.get(beat.act_id)
+    style = QUAD_STYLE.get(CATEGORY_QUAD.get(beat.category), "") if beat.category in CATEGORY_QUAD else ""
     text = Text()
-    if f.kind == "move":
+    if beat.kind == Kind.MOVE:
         text.append("\u25b8 ", style=style)
-        who, what = move_parts(scn, act) if act is not None else ("", f.label)
-        if f.actor:
-            text.append(f"{scn.actor_name(f.actor)}: ", style="bold")
+        what = move_parts(scn, act)[1] if act is not None else beat.label
+        if beat.actor_name:
+            text.append(f"{beat.actor_name}: ", style="bold")
         text.append(what, style=style)
     else:
         text.append("  \u21b3 ", style=style)
-        if f.rule_label:
-            text.append(f"{f.rule_label}: ", style="bold")
-        text.append(f.label, style=style)
-        if f.probability is not None:
-            text.append(f"  ({share or percent(f.probability)}{', ' + f.how if f.how else ''})", style="dim")
+        if beat.rule_label:
+            text.append(f"{beat.rule_label}: ", style="bold")
+        text.append(beat.label, style=style)
+        if beat.probability is not None:
+            text.append(f"  ({share or percent(beat.probability)}{', ' + beat.how if beat.how else ''})", style="dim")
     if act is not None:
         text.append_text(basis_tag(act))
     return text
 
 
-def story(scn: Scenario, session: Session, step_id: int | None = None, detail_last: bool = True) -> Text:
-    """The path so far: the situation, then each step; the last step with its quotes."""
-    path = session.path(step_id)
+def beat_detail(beat: Beat) -> Text:
+    """What the newest step did in full: its text, demands, quotes and what it changed."""
+    out = Text()
+    if beat.text:
+        out.append(f"    {beat.text}\n")
+    for d in beat.demands:
+        out.append(f"    demand: {d.text}\n", style="yellow")
+    for q in beat.quotes:
+        out.append("    ")
+        out.append_text(said(q))
+        out.append("\n")
+    for c in beat.changes:
+        out.append(f"    {c.label}: {c.before_text} \u2192 {c.after_text}\n", style="dim")
+    return out
+
+
+def situation_text(view: Story, at_start: bool) -> Text:
     out = Text()
     out.append("Situation\n", style="bold")
-    out.append(scn.situation.strip() + "\n")
-    for prompt in path[0].prompts:
+    out.append(view.situation + "\n")
+    for prompt in view.opening_prompts:
         out.append(f"? {prompt}\n", style="italic magenta")
-    if len(path) == 1:
-        out.append(
-            "\nYou choose for every side. Each turn, pick which side moves and what it does (below, "
-            "by number, or the arrows and Enter); when another side's answer could go several ways, "
-            "pick a branch or roll. Moves tagged illustrative are the author's invention. "
-            "w explains a step, s shows the sources, a the sides, ? everything.\n",
-            style="dim",
-        )
-    turn = None
-    last = path[-1]
-    previous = path[0]
-    for step in path[1:]:
-        full = detail_last and step is last
-        for i, f in enumerate(step.trace):
-            if f.kind in ("move", "reaction", "event"):
-                if f.turn != turn:
-                    turn = f.turn
-                    out.append(f"\nTurn {turn}\n", style="bold underline")
-                # the branch taken here, rounded with its siblings as the choices showed it
-                share = node_shares(scn, previous.node).get(step.choice) if i == 0 and f.probability is not None else None
-                out.append_text(fired_heading(scn, f, share))
-                out.append("\n")
-                act = scn.by_id.get(f.id)
-                if full and act is not None:
-                    if act.text:
-                        out.append(f"    {act.text.strip()}\n", style="")
-                    for d in act.demands:
-                        out.append(f"    demand: {d.text}\n", style="yellow")
-                    for q in f.quotes:
-                        out.append("    ")
-                        out.append_text(quote_text(scn, q))
-                        out.append("\n")
-                    for name, before, after in f.changes:
-                        label, before = readable(scn, name, before)
-                        out.append(f"    {label}: {before} \u2192 {readable(scn, name, after)[1]}\n", style="dim")
-            elif f.kind in ("ending", "horizon"):
-                out.append(f"\nEnding: {f.label}\n", style="bold reverse")
-            elif f.kind == "chain":
-                out.append(f"  ! {f.label}\n", style="dim")
-        for prompt in step.prompts:
-            out.append(f"? {prompt}\n", style="italic magenta")
-        previous = step
+    if at_start:
+        out.append(INTRO, style="dim")
     return out
+
+
+def step_text(scn: Scenario, step: StepView, turn: int | None, share: str | None, detail: bool, ending: Ending | None) -> Text:
+    """One step of the path: a turn heading when the turn changed since ``turn``, its beats
+    (the first with ``share``, its branch's share as the choices showed it), the ending it
+    reached, the prompts it raised. ``detail``: the newest step, shown in full."""
+    out = Text()
+    for i, beat in enumerate(step.beats):
+        if isinstance(beat, Note):
+            out.append(f"  ! {beat.text}\n", style="dim")
+            continue
+        if beat.turn != turn:
+            turn = beat.turn
+            out.append(f"\nTurn {turn}\n", style="bold underline")
+        out.append_text(beat_heading(scn, beat, share if i == 0 else None))
+        out.append("\n")
+        if detail:
+            out.append_text(beat_detail(beat))
+    if ending is not None:
+        reached = f" ({ending.how_reached})" if ending.horizon else ""
+        out.append(f"\nEnding: {ending.title}{reached}\n", style="bold reverse")
+    for prompt in step.prompts:
+        out.append(f"? {prompt}\n", style="italic magenta")
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class StoryPart:
+    """A part of the story panel. ``key`` names what it shows: equal keys, equal text, so a
+    redraw skips it (a step's text depends only on the step and whether it is the newest)."""
+
+    key: tuple
+    text: Callable[[], Text]
+
+
+def story_parts(scn: Scenario, session: Session, step_id: int | None = None) -> list[StoryPart]:
+    """The path to ``step_id`` (default: the current step): the situation, then each step."""
+    view = story_view(session, step_id)
+    path = session.path(step_id)
+    parts = [StoryPart(("situation", len(path) == 1), functools.partial(situation_text, view, len(path) == 1))]
+    turn = None
+    last = len(view.steps) - 1
+    for i, (step, here) in enumerate(zip(view.steps, path[1:], strict=True)):
+        parent = path[i].node
+        # the branch taken here, rounded with its siblings as the choices showed it
+        share = node_shares(scn, parent).get(here.choice) if not parent.deciding else None
+        ending = view.ending if i == last else None
+        parts.append(StoryPart((here.id, i == last), functools.partial(step_text, scn, step, turn, share, i == last, ending)))
+        for beat in step.beats:
+            if isinstance(beat, Beat):
+                turn = beat.turn
+    return parts
+
+
+def story_text(scn: Scenario, session: Session, step_id: int | None = None) -> Text:
+    """The whole story as one text (what the panel shows, part after part)."""
+    return Text("").join(part.text() for part in story_parts(scn, session, step_id))
 
 
 # --- the branch tree --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input, OptionList, Static, TabbedContent, Tree
 
 from sim.analysis.explore import paths_to_endings
+from sim.export.story import readable
 from sim.ui import present, storage
 from sim.ui.app import SimApp
 from sim.ui.components.branches import BranchTree
@@ -154,8 +155,8 @@ async def test_why_screen_shows_conditions_values_and_opens_the_quote(whole_arc)
         assert "Moscow answers the truce proposal" in body
         assert "Why this weight" in body or "why this weight" in body
         # in words, with labels and described values; the expressions on demand (e)
-        label, before = present.readable(whole_arc, "ceasefire", "on_the_table")
-        assert f"{label}: {before} \u2192 {present.readable(whole_arc, 'ceasefire', 'yes_but')[1]}" in body
+        label, before = readable(whole_arc, "ceasefire", "on_the_table")
+        assert f"{label}: {before} \u2192 {readable(whole_arc, 'ceasefire', 'yes_but')[1]}" in body
         assert "==" not in body and "on_the_table" not in body
         await pilot.press("e")
         await pilot.pause()
@@ -179,7 +180,7 @@ async def test_why_lists_conditions_with_seen_values(whole_arc):
         app.choose("us_call_putin")
         await pilot.press("w")
         body = text_of(app.screen.query_one(Static))
-        phase = present.readable(whole_arc, "phase", "ceasefire")[1]
+        phase = readable(whole_arc, "phase", "ceasefire")[1]
         assert f"because: Phase is \u201c{phase}\u201d, and " in body and "==" not in body
         assert f"saw: Phase was \u201c{phase}\u201d" in body
 

@@ -63,7 +63,7 @@ def test_a_branch_shows_no_stray_word_and_a_pass_is_called_a_pass(whole_arc):
 
 
 def test_the_first_screen_says_you_choose_for_every_side(whole_arc):
-    assert "You choose for every side" in present.story(whole_arc, Session(whole_arc, 1)).plain
+    assert "You choose for every side" in present.story_text(whole_arc, Session(whole_arc, 1)).plain
     assert "you choose" in present.choice_heading(whole_arc, Session(whole_arc, 1).node)
 
 

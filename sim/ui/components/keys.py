@@ -38,6 +38,18 @@ class KeyFooter(Footer):
         if getattr(self, "_sim_widths", None) and flow(self._sim_widths, event.size.width) != self._sim_rows:
             self.call_after_refresh(self.recompose)
 
+    def relabel(self, action: str, key_display: str) -> None:
+        """Show a key under another name ("1-9" becomes "1-10") without recomposing the footer:
+        a recompose mounts every key again, a pass of its own on the key that caused it."""
+        keys = list(self.query("FooterKey"))  # Textual's own key widget, by its CSS type name
+        for i, key in enumerate(keys):
+            if key.action == action and key.key_display != key_display:
+                key.key_display = key_display
+                self._sim_widths[i] = cell_len(key_display) + 1 + cell_len(key.description) + 1
+                key.refresh(layout=True)
+        if flow(self._sim_widths, self.size.width or self.app.size.width) != self._sim_rows:
+            self.call_after_refresh(self.recompose)  # a wider key moved another to the next row
+
 
 def flow(widths: list[int], width: int) -> list[int]:
     """How many of ``widths`` go on each row, filling rows left to right within ``width``."""

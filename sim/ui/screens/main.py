@@ -65,7 +65,7 @@ class MainScreen(Screen):
         node = session.node
         self._sim_typed = ""
         self.title = scn.title
-        self.sub_title = present.progress(scn, node, session.seed)
+        self._show_progress(present.progress(scn, node, session.seed))
         self.query_one(StancesTable).show(scn, node.state)
         self.query_one(StoryLog).show(scn, session)
         choices = self.query_one(ChoiceList)
@@ -77,8 +77,17 @@ class MainScreen(Screen):
         self._show_status(present.status_line(scn, session))
         count = len(choices._sim_rows)
         if actions.digits_display(count) != actions.digits_display(self._sim_option_count):  # "1-9" becomes "1-10"
-            self.refresh_bindings()
+            self.query_one(KeyFooter).relabel("pick(1)", actions.digits_display(count))
         self._sim_option_count = count
+
+    def _show_progress(self, text: str) -> None:
+        """The title bar's subtitle. Screen.sub_title is a reactive that repaints the whole
+        screen when it changes (a pass of its own on every new turn); the header shows it
+        in one line, so it is set quietly and that line redrawn."""
+        if text != self.sub_title:
+            self.set_reactive(Screen.sub_title, text)
+            header = self.query_one(Header)
+            header.query_one("HeaderTitle", Static).update(header.format_title())
 
     def _show_status(self, status: str) -> None:
         if status != self._sim_status:  # an update relays out the screen even when the text is the same

@@ -11,6 +11,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sim.engine.session import Step
+from sim.export.story import readable
 from sim.ui import present
 from sim.ui.conditions import in_words
 
@@ -123,14 +124,14 @@ def explain(scn, step: Step, expressions: bool = False, session=None) -> Text:
             out.append("  because: ", style="bold")
             out.append((cond.text if expressions else in_words(scn, cond.text)) + "\n")
             if cond.seen:
-                seen = (f"{name} = {value}" if expressions else "{} was \u201c{}\u201d".format(*present.readable(scn, name, value)) for name, value in cond.seen)
+                seen = (f"{name} = {value}" if expressions else "{} was \u201c{}\u201d".format(*readable(scn, name, value)) for name, value in cond.seen)
                 out.append("    saw: " + ", ".join(seen) + "\n", style="green")
         for name, before, after in f.changes:
             if expressions:
                 out.append(f"  changed: {name}: {before} \u2192 {after}\n", style="yellow")
             else:
-                label, was = present.readable(scn, name, before)
-                out.append(f"  changed: {label}: {was} \u2192 {present.readable(scn, name, after)[1]}\n", style="yellow")
+                label, was = readable(scn, name, before)
+                out.append(f"  changed: {label}: {was} \u2192 {readable(scn, name, after)[1]}\n", style="yellow")
         if act is not None and act.demands:
             for d in act.demands:
                 out.append(f"  demand: {d.text}\n", style="yellow")
