@@ -29,12 +29,6 @@ if TYPE_CHECKING:
 MAX_OFFERED = 9  # sessions listed when offering to resume (keys 1-9); `sim sessions` lists them all
 
 
-def state_dir() -> Path:
-    from sim.store import state_dir as store_state_dir
-
-    return store_state_dir()
-
-
 # --- the app's own folder, when served ----------------------------------------------------------
 
 
@@ -71,12 +65,6 @@ def load(scenario: Scenario, path: Path | str) -> Session:
     from sim.format.script import load_script
 
     return restore(scenario, load_script(path))
-
-
-def load_text(scenario: Scenario, text: str, label: str) -> Session:
-    from sim.format.script import parse_script_text
-
-    return restore(scenario, parse_script_text(text, label))
 
 
 def restore(scenario: Scenario, loaded: LoadedScript) -> Session:
@@ -143,6 +131,8 @@ class Keeper:
 
     def _import_autosave(self, scenario: Scenario) -> None:
         """An autosave file from before the store becomes a stored session; the file is renamed, not deleted."""
+        from sim.store import state_dir
+
         old = state_dir() / f"autosave-{scenario.id}.yaml"
         if not old.is_file():
             return
@@ -217,9 +207,6 @@ class Keeper:
         if len(session.steps) == 1:
             return True
         return self.working and self.recorder is not None and self.recorder.session is session and self.recorder.kept
-
-    def session_id(self, session: Session) -> int | None:
-        return self.recorder.session_id if self.recorder is not None and self.recorder.session is session else None
 
     def close(self) -> None:
         if self.store is not None:
