@@ -6,6 +6,8 @@ and review the SVGs (snapshot_report.html shows the differences)."""
 
 from __future__ import annotations
 
+from ui._pilot import settled
+
 from sim.analysis.explore import paths_to_endings
 from sim.ui.app import SimApp
 
@@ -17,21 +19,27 @@ def app_for(scenario, **kwargs):
     return SimApp(scenario=scenario, autosave=False, **kwargs)
 
 
-def steps(*choices):
+def steps(*choices, press=()):
+    """Take these choices, press these keys, then wait for the settled screen (every snapshot
+    ends so: snap_compare's own pauses wait for a frame, not for the last of several passes)."""
+
     async def run(pilot):
         for choice in choices:
             pilot.app.choose(choice)
-        await pilot.pause()
+        await settled(pilot)  # the tree settles its cursor behind a modal before it opens
+        if press:
+            await pilot.press(*press)
+            await settled(pilot)
 
     return run
 
 
 def test_main_at_the_start(snap_compare, whole_arc):
-    assert snap_compare(app_for(whole_arc), terminal_size=SMALL)
+    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, run_before=steps())
 
 
 def test_main_at_the_start_large(snap_compare, whole_arc):
-    assert snap_compare(app_for(whole_arc), terminal_size=LARGE)
+    assert snap_compare(app_for(whole_arc), terminal_size=LARGE, run_before=steps())
 
 
 def test_main_at_a_branching_reaction(snap_compare, whole_arc):
@@ -44,25 +52,20 @@ def test_main_after_several_steps_large(snap_compare, whole_arc):
 
 
 def test_why_screen(snap_compare, whole_arc):
-    assert snap_compare(app_for(whole_arc), terminal_size=LARGE, press=["w"], run_before=steps("us_call_putin", "russia_answers_call.yes_but"))
+    assert snap_compare(app_for(whole_arc), terminal_size=LARGE, run_before=steps("us_call_putin", "russia_answers_call.yes_but", press=["w"]))
 
 
 def test_sources_at_a_quote(snap_compare, whole_arc):
-    async def run(pilot):
-        pilot.app.choose("us_call_putin")
-        pilot.app.choose("russia_answers_call.yes_but")
-        await pilot.press("w", "tab", "enter")
-        await pilot.pause()
-
+    run = steps("us_call_putin", "russia_answers_call.yes_but", press=["w", "tab", "enter"])
     assert snap_compare(app_for(whole_arc), terminal_size=LARGE, run_before=run)
 
 
 def test_sources_disagreements(snap_compare, whole_arc):
-    assert snap_compare(app_for(whole_arc), terminal_size=LARGE, press=["s", "d"])
+    assert snap_compare(app_for(whole_arc), terminal_size=LARGE, run_before=steps(press=["s", "d"]))
 
 
 def test_actors_screen(snap_compare, whole_arc):
-    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, press=["a", "right", "right"])
+    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, run_before=steps(press=["a", "right", "right"]))
 
 
 def test_ending_screen(snap_compare, ceasefire):
@@ -73,11 +76,7 @@ def test_ending_screen(snap_compare, ceasefire):
 def test_compare_screen(snap_compare, whole_arc):
     async def run(pilot):
         pilot.app.opened.mark = 0  # as "m" does, without its notice
-        pilot.app.choose("us_call_putin")
-        pilot.app.choose("russia_answers_call.accepts")
-        await pilot.pause()  # let the tree settle its cursor behind the modal
-        await pilot.press("c")
-        await pilot.pause()
+        await steps("us_call_putin", "russia_answers_call.accepts", press=["c"])(pilot)
 
     assert snap_compare(app_for(whole_arc), terminal_size=SMALL, run_before=run)
 
@@ -92,33 +91,34 @@ def test_explore_screen(snap_compare, strikes):
                 break
         else:
             raise AssertionError("exploration did not finish")
+        await settled(pilot)  # the table's rows and the screen behind drawn in full (was half a row)
 
     assert snap_compare(app_for(strikes), terminal_size=SMALL, run_before=run)
 
 
 def test_help_screen(snap_compare, whole_arc):
-    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, press=["question_mark"])
+    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, run_before=steps(press=["question_mark"]))
 
 
 def test_save_dialog(snap_compare, whole_arc):
-    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, press=["ctrl+s"])
+    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, run_before=steps(press=["ctrl+s"]))
 
 
 def test_quit_asks_when_unsaved(snap_compare, whole_arc):
-    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, press=["q"], run_before=steps("us_call_putin"))
+    assert snap_compare(app_for(whole_arc), terminal_size=SMALL, run_before=steps("us_call_putin", press=["q"]))
 
 
 def test_projector_theme(snap_compare, whole_arc):
     async def run(pilot):
         pilot.app.theme = "projector"
-        await pilot.pause()
+        await settled(pilot)
 
     assert snap_compare(app_for(whole_arc), terminal_size=SMALL, run_before=run)
 
 
 def test_picker(snap_compare):
     async def run(pilot):
-        await pilot.pause()
+        await settled(pilot)
 
     assert snap_compare(SimApp(pick=True, autosave=False), terminal_size=SMALL, run_before=run)
 
@@ -127,7 +127,6 @@ def test_broken_scenario(snap_compare, tmp_path):
     (tmp_path / "bad.yaml").write_text("scenario:\n  id: bad\n  title: Bad\nmoves:\n  x: {actor: nobody, labl: X}\n")
 
     async def run(pilot):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(pilot)
 
     assert snap_compare(SimApp("bad.yaml", autosave=False), terminal_size=SMALL, run_before=run)
