@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from sim.engine.core import DEPTH_BITS, Node, Option
+from sim.engine.core import APPLY_0, DEPTH_BITS, Node, Option, rule_at
+from sim.engine.core import owner as core_owner
 from sim.engine.core import options as core_options
 from sim.engine.model import BASIS_HELP, Act, ActorInfo, QuoteRef, Scenario, StanceInfo
 from sim.engine.session import Session, Step
-from sim.engine.vocab import CATEGORY_QUAD, Kind, Quad
+from sim.engine.vocab import CATEGORY_QUAD, CHANCE, HOW_HELP, How, Kind, Quad, TurnMode
 from sim.export.story import WEIGHTS_NOTE, Beat, Ending, Note, Quote, StepView, Story, Views, humanize, percent, readable  # noqa: F401 (WEIGHTS_NOTE: for the screens)
 from sim.export.story import story as story_view
 from sim.ui.words import plural  # noqa: F401 (re-exported for the screens)
@@ -243,13 +244,61 @@ def choices(session: Session, step_id: int | None = None) -> list[Choice]:
 
 
 def choice_heading(scn: Scenario, node: Node) -> str:
+    """The choices panel's title: what is decided here, and whose decision it is."""
     if node.over:
         return f"Ended: {scn.endings[node.ending].title}"
     if node.deciding:
-        return f"Turn {node.turn}: you choose which side moves, and how"
-    rule = scn.rules[node.pending[0] >> DEPTH_BITS]
-    who = scn.actor_name(rule.actor)
+        if node.seat < 0:
+            return f"Turn {node.turn}: you choose which side moves, and how"
+        who = short_name(scn, core_owner(scn, node))
+        how = "chooses, sealed" if scn.turn_mode == TurnMode.SEALED else "moves"
+        return f"Turn {node.turn}: {who} {how} ({node.seat + 1} of {len(scn.seats)})"
+    rule = rule_at(scn, node)
+    owner = core_owner(scn, node)
+    who = "chance" if owner == CHANCE else short_name(scn, owner)
     return f"{rule.label}{f' ({who})' if who and who not in rule.label else ''}: pick a branch or roll"
+
+
+def short_name(scn: Scenario, side: str) -> str:
+    info = scn.actors.get(side)
+    return (info.short or info.name) if info is not None else scn.actor_name(side)
+
+
+def turn_order(scn: Scenario) -> str:
+    """The sides in the order they decide each turn ("US, Ukraine, Russia, Europe")."""
+    return ", ".join(short_name(scn, side) for side in scn.seats)
+
+
+def round_text(scn: Scenario, node: Node) -> Text:
+    """Where a round stands, at a side's decision in rounds or sealed rounds (empty at an
+    open table, a branch or an ending): who has decided, who decides now, who is to come;
+    in sealed rounds, that the choices made stay unseen until every side has chosen."""
+    out = Text()
+    if node.seat < 0:
+        return out
+    sealed = scn.turn_mode == TurnMode.SEALED
+    out.append(f"\nTurn {node.turn}, {'sealed round' if sealed else 'round'}: ", style="bold")
+    # in sealed rounds the queue holds each choice made so far (APPLY_0 - act), in seat order
+    made = [p for p in node.pending[1:] if p <= APPLY_0] if sealed else []
+    for i, side in enumerate(scn.seats):
+        if i:
+            out.append(" \u00b7 ")
+        name = short_name(scn, side)
+        if i < node.seat:
+            done = "has chosen (sealed)" if sealed and i < len(made) else "has decided"
+            out.append(f"{name} {done}", style="dim")
+        elif i == node.seat:
+            out.append(f"{name} {'chooses' if sealed else 'moves'} now", style="bold reverse")
+        else:
+            out.append(f"{name} next" if i == node.seat + 1 else name, style="")
+    out.append("\n")
+    if sealed:
+        out.append(
+            "Each side chooses without seeing the others' choices; when every side has chosen, "
+            "the choices apply in this order (a choice no longer on offer by then fails).\n",
+            style="dim",
+        )
+    return out
 
 
 def choice_hint(scn: Scenario, node: Node, seed: int) -> str:
@@ -286,12 +335,24 @@ def choice_text(scn: Scenario, choice: Choice, deciding: bool) -> Text:
 # steps that changed (the newest, and the one before it, which loses its detail) rather than
 # wrapping the whole path again on every key.
 
-INTRO = (
-    "\nYou choose for every side. Each turn, pick which side moves and what it does (below, "
-    "by number, or the arrows and Enter); when another side's answer could go several ways, "
-    "pick a branch or roll. Moves tagged illustrative are the author's invention. "
-    "w explains a step, s shows the sources, a the sides, ? everything.\n"
+INTRO = {  # the first screen's how-to, by the scenario's turn structure
+    TurnMode.OPEN: "You choose for every side. Each turn, pick which side moves and what it does (below, "
+    "by number, or the arrows and Enter);",
+    TurnMode.ROUNDS: "You choose for every side, in rounds: each turn every side in the order {order} "
+    "makes one move or passes, seeing what went before (below, by number, or the arrows and Enter);",
+    TurnMode.SEALED: "You choose for every side, in sealed rounds: each turn every side in the order {order} "
+    "chooses without seeing the others' choices, which stay hidden until all have chosen and then "
+    "apply in that order (below, by number, or the arrows and Enter);",
+}
+INTRO_REST = (
+    " when another side's answer could go several ways, pick a branch or roll. Moves tagged "
+    "illustrative are the author's invention. w explains a step, s shows the sources, a the sides, "
+    "? everything."
 )
+
+
+def intro(scn: Scenario) -> str:
+    return "\n" + INTRO[scn.turn_mode].format(order=turn_order(scn)) + INTRO_REST + "\n"
 
 
 @functools.lru_cache(maxsize=8)
@@ -328,6 +389,8 @@ def beat_heading(scn: Scenario, beat: Beat, share: str | None = None) -> Text:
         if beat.actor_name:
             text.append(f"{beat.actor_name}: ", style="bold")
         text.append(what, style=style)
+        if beat.how == How.SEALED:
+            text.append(f"  ({HOW_HELP[How.SEALED]})", style="dim")
     else:
         text.append("  \u21b3 ", style=style)
         if beat.rule_label:
@@ -356,14 +419,14 @@ def beat_detail(beat: Beat) -> Text:
     return out
 
 
-def situation_text(view: Story, at_start: bool) -> Text:
+def situation_text(scn: Scenario, view: Story, at_start: bool) -> Text:
     out = Text()
     out.append("Situation\n", style="bold")
     out.append(view.situation + "\n")
     for prompt in view.opening_prompts:
         out.append(f"? {prompt}\n", style="italic magenta")
     if at_start:
-        out.append(INTRO, style="dim")
+        out.append(intro(scn), style="dim")
     return out
 
 
@@ -404,7 +467,7 @@ def story_parts(scn: Scenario, session: Session, step_id: int | None = None) -> 
     """The path to ``step_id`` (default: the current step): the situation, then each step."""
     view = story_view(session, step_id)
     path = session.path(step_id)
-    parts = [StoryPart(("situation", len(path) == 1), functools.partial(situation_text, view, len(path) == 1))]
+    parts = [StoryPart(("situation", len(path) == 1), functools.partial(situation_text, scn, view, len(path) == 1))]
     turn = None
     last = len(view.steps) - 1
     for i, (step, here) in enumerate(zip(view.steps, path[1:], strict=True)):
@@ -416,6 +479,9 @@ def story_parts(scn: Scenario, session: Session, step_id: int | None = None) -> 
         for beat in step.beats:
             if isinstance(beat, Beat):
                 turn = beat.turn
+    node = path[-1].node
+    if node.seat >= 0:  # rounds: where the round stands, last, where the panel is anchored
+        parts.append(StoryPart(("round", node.turn, node.seat, node.pending), functools.partial(round_text, scn, node)))
     return parts
 
 
