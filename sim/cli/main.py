@@ -109,6 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     configure_serve(add("serve", "serve the UI to web browsers, each connection its own app (Ctrl+C stops it)"))
 
+    from sim.cli.klass import configure as configure_class
+
+    configure_class(add("class", "a class plays a scenario in a room: create it (codes printed once) and run it, or join it with a code"))
+
     from sim.cli.export import configure as configure_export
 
     configure_export(add("export", "handouts, role sheets, teacher's notes (PDF or HTML) and pictures of the tree (SVG, DOT, Mermaid)"))
@@ -240,6 +244,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from sim.cli.serve import serve
 
         return serve(args.scenario, args.seed, args.host, args.port, args.max_connections)
+    if command == "class":
+        from sim.cli.klass import run as run_class
+
+        return run_class(args)
     if command == "export":
         from sim.cli.export import run as export
 

@@ -181,6 +181,12 @@ class Room:
             self._version = version
             return self._stale or rooms.revision(self.store, self.id) != self.state.revision
 
+    @property
+    def revision(self) -> int:
+        """The room's change counter as this process knows it (what it wrote included): a
+        screen whose view is older redraws without asking the store."""
+        return self.state.revision
+
     def refresh(self) -> bool:
         """Read and apply what was written since; returns True if anything was."""
         with self._lock:

@@ -1,0 +1,214 @@
+"""A member's view of a room, as text: what the classroom screens draw (no Textual here).
+
+Each function takes a :class:`sim.room.view.View` (the member's projection, which holds
+nothing its viewer may not see) and returns :class:`rich.text.Text`. Nothing from the
+scenario or the log is read as markup.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from sim.room.view import Option, View
+
+WEIGHTS_NOTE = "Weights are the scenario author's illustrative judgement, not a forecast."
+STATUS_WORDS = {"waiting": "not started", "running": "running", "paused": "paused", "ended": "ended"}
+
+
+def clock(seconds: float) -> str:
+    seconds = max(0, int(seconds + 0.999))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+def timer_text(view: View, now: float) -> str:
+    """The round timer as every member sees it: '04:59 left', 'paused at 02:00', 'time is up'."""
+    left = view.timer.left(now)
+    if left is None:
+        return "no timer"
+    if view.timer.remaining is not None:
+        return f"timer paused at {clock(left)}"
+    return "time is up" if left <= 0 else f"{clock(left)} left"
+
+
+def who(view: View) -> str:
+    """Who this screen is for, in words."""
+    member = view.viewer
+    if member.role == "facilitator":
+        return "Facilitator"
+    if member.role == "observer":
+        return "Observer"
+    return f"{side_name(view, member.side)}'s group"
+
+
+def side_name(view: View, side: str | None) -> str:
+    for s in view.sides:
+        if s.id == side:
+            return s.name
+    return side or ""
+
+
+def header(view: View, now: float) -> Text:
+    out = Text()
+    out.append(f"{who(view)}", style="bold")
+    out.append(f" · room {view.room}: {view.title} · ")
+    out.append(f"turn {view.turn} of {view.horizon} · {STATUS_WORDS.get(view.status, view.status)}")
+    out.append(" · ")
+    out.append(timer_text(view, now), style="bold")
+    return out
+
+
+def sides_line(view: View) -> Text:
+    """Every side and where it stands this round: who has ordered (never what)."""
+    out = Text()
+    for i, s in enumerate(view.sides):
+        if i:
+            out.append("   ")
+        if not s.seated:
+            mark = "played by the author's weights"
+        elif view.turns == "sealed" and view.asked.what == "orders":
+            mark = "ordered" if s.ordered else ("to order" if s.due else "nothing to order")
+        elif s.deciding:
+            mark = "deciding"
+        else:
+            mark = "waiting"
+        out.append(s.name, style="bold")
+        out.append(f": {mark}")
+    return out
+
+
+def option_line(i: int, option: Option, roll: str | None = None) -> Text:
+    out = Text()
+    out.append(f"{i}. ", style="bold")
+    out.append(option.label)
+    tags = [option.basis] if option.basis else []
+    if option.share is not None:
+        tags.append(f"weight {option.weight:g}, {option.share:.0%}")
+    if roll is not None and option.act == roll:
+        tags.append("the author's roll takes this")
+    if tags:
+        out.append(f"  [{', '.join(tags)}]", style="dim")
+    if option.text:
+        out.append(f"\n     {option.text}", style="dim")
+    if option.rationale:
+        out.append(f"\n     Why this weight (the author's): {option.rationale}", style="dim italic")
+    return out
+
+
+def asked(view: View) -> Text:
+    """What the room is deciding now, and for whoever may act, the options (numbered)."""
+    a = view.asked
+    out = Text()
+    out.append(a.label, style="bold")
+    if view.status == "paused":
+        out.append("\nThe facilitator has paused the room.")
+    if view.voided:
+        out.append("\nAn event came in: the orders given this round were set aside. Give them again.", style="bold")
+    if a.up_next:
+        out.append(f"\nUp next: {side_name(view, a.up_next)}")
+    if view.my_order is not None:
+        out.append("\nYour order (sealed until the reveal; you may change it): ")
+        out.append(view.my_order.label, style="bold")
+    for i, option in enumerate(a.options, 1):
+        out.append("\n")
+        out.append_text(option_line(i, option, a.roll))
+    if a.options and any(o.share is not None for o in a.options):
+        out.append(f"\n{WEIGHTS_NOTE}", style="italic")
+    if view.ending:
+        out.append(f"\nEnding: {view.ending}", style="bold")
+    if view.ended_reason:
+        out.append(f"\nEnded by the facilitator: {view.ended_reason}")
+    return out
+
+
+def orders(view: View) -> Text:
+    """The facilitator's view of this round's sealed orders."""
+    out = Text()
+    if not view.orders and view.asked.what != "orders":
+        return out
+    out.append("Orders this round (the seats see only who has ordered)", style="bold")
+    if not view.orders:
+        out.append("\n  none yet")
+    for side, option in view.orders:
+        out.append(f"\n  {side_name(view, side)}: {option.label}")
+    return out
+
+
+def briefing(view: View) -> Text:
+    """A seat: its side's public and private briefing; others: every side's public briefing."""
+    out = Text()
+    mine = view.viewer.side if view.viewer.role == "seat" else None
+    for side, name, b in view.briefings:
+        if mine is not None and side != mine:
+            continue
+        out.append(f"{name}: public briefing\n", style="bold")
+        for label, items in (("Wants", b.wants), ("Fears", b.fears), ("Red lines", b.red_lines)):
+            for item in items:
+                out.append(f"  {label}: {item}\n")
+    if view.private is not None:
+        out.append("Private briefing (your group only)\n", style="bold")
+        for label, items in (("Wants most", view.private.wants_most), ("May concede", view.private.may_concede), ("Must not reveal", view.private.must_not_reveal)):
+            for item in items:
+                note = " (the author's instruction)" if item.basis == "author" else ""
+                out.append(f"  {label}: {item.text}{note}\n")
+    if mine is not None:
+        others = [name for side, name, _ in view.briefings if side != mine]
+        if others:
+            out.append(f"The other sides' public briefings: {', '.join(others)} (the Sides panel of the story below quotes them)\n", style="dim")
+    return out
+
+
+def story(view: View) -> Text:
+    """Everything revealed so far: the path as the transcripts tell it."""
+    from sim.export.transcript import text
+
+    return Text(text(view.story))
+
+
+def record(view: View) -> Text:
+    """The revealed rounds and every decision a person made."""
+    out = Text()
+    for r in view.rounds:
+        out.append(f"Turn {r.turn}, revealed:", style="bold")
+        for g in r.given:
+            how = {"ordered": "", "passed": " (no order: passed)", "rolled": " (no seat: the author's weights)"}.get(g.how, "")
+            out.append(f"\n  {g.side_name}: {g.label}{how}")
+        out.append("\n")
+    for d in view.decisions:
+        line = f"Turn {d.turn}: {d.by} decided {d.label}"
+        if d.ruling_text:
+            line += f" ({d.ruling_text}{': ' + d.reason if d.reason else ''})"
+        elif d.how == "rolled":
+            line += " (by the author's weights)"
+        out.append(line + "\n")
+    return out
+
+
+def notes(view: View) -> Text:
+    out = Text()
+    if view.prompts:
+        out.append("Discussion prompts\n", style="bold")
+        for i, p in enumerate(view.prompts, 1):
+            out.append(f"  {i}. {p}\n")
+    if view.notes:
+        out.append("Notes\n", style="bold")
+        for n in view.notes:
+            by = "" if view.viewer.role == "seat" else f"{n.who}: "
+            on = f" (on: {n.prompt})" if n.prompt else ""
+            out.append(f"  {by}{n.text}{on}\n")
+    return out
+
+
+def hand_over(view: View, side: str) -> Text:
+    """The hot seat's hand-over screen: who takes the keyboard, and nothing of any side's."""
+    out = Text()
+    out.append(f"{side_name(view, side)}'s group: your orders\n\n", style="bold")
+    out.append("Pass the keyboard to this group. Everyone else, look away: the next screen shows\n")
+    out.append("this side's private briefing and its pending order.\n\n")
+    out.append("Press Enter when the group is at the keyboard, Escape to go back.")
+    return out
+
+
+def one_line(text: str) -> str:
+    """A message from elsewhere (an error), as one line of printable characters."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())[:300]

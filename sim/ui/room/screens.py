@@ -1,0 +1,491 @@
+"""The classroom screens: the facilitator's console, a seat's screen, the hot seat's
+hand-over screen and the landing screen (pick a room, type a code).
+
+Every screen reads its room through :meth:`sim.room.Room.view` only, and polls
+:meth:`sim.room.Room.changed` every :data:`POLL` seconds: a PRAGMA that reads shared
+memory, so an idle screen costs next to nothing, and what another terminal or browser
+writes shows here within about :data:`POLL` seconds. The countdown redraws once a second
+while a timer runs, and not at all otherwise.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from sim.room import AccessDenied, Room, RoomError, Ticket
+from sim.room.state import ROLL
+from sim.room.view import View
+from sim.store.db import StoreError
+from sim.ui.room import actions, render
+from sim.ui.room.dialogs import AskText, ChooseOne, Confirm
+
+POLL = 0.2  # seconds between two looks at the store's change counter
+TICK = 1.0  # seconds between two redraws of a running countdown
+
+CSS = """
+#header { height: auto; background: $panel; padding: 0 1; }
+#sides { height: auto; padding: 0 1; color: $text-muted; }
+#body { height: 1fr; }
+#left, #right { width: 1fr; padding: 0 1; }
+#asked { margin-bottom: 1; }
+.section { margin-bottom: 1; }
+#keys { height: auto; color: $text-muted; padding: 0 1; }
+"""
+
+
+class RoomScreen(Screen):
+    """What the facilitator's console and a seat's screen share: the view, kept fresh."""
+
+    DEFAULT_CSS = CSS
+    WHERE = actions.SEAT
+
+    def __init__(self, room: Room, ticket: Ticket, hotseat: bool = False) -> None:
+        super().__init__()
+        self.room, self.ticket, self.hotseat = room, ticket, hotseat
+        self.view: View = room.view(ticket)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="header")
+        yield Static(id="sides")
+        with Horizontal(id="body"):
+            with VerticalScroll(id="left"):
+                yield from self.left()
+            with VerticalScroll(id="right"):
+                yield from self.right()
+        yield Static(actions.help_line(self.WHERE, self.hotseat), id="keys")
+
+    def left(self) -> ComposeResult:
+        yield Static(id="asked", classes="section")
+        yield Static(id="record", classes="section")
+        yield Static(id="notes", classes="section")
+
+    def right(self) -> ComposeResult:
+        yield Static(id="briefing", classes="section")
+        yield Static(id="story", classes="section")
+
+    def on_mount(self) -> None:
+        self.draw()
+        self.set_interval(POLL, self.poll)
+        self.set_interval(TICK, self.tick)
+
+    # --- keeping up with the room -------------------------------------------------------------
+
+    def poll(self) -> None:
+        """The cheap look: redraw only when some process wrote to this room."""
+        try:
+            if self.room.changed() or self.room.revision != self.view.revision:
+                self.reload()
+        except StoreError as exc:
+            self.notify(str(exc), severity="error")
+
+    def tick(self) -> None:
+        if self.view.timer.deadline is not None and self.view.status == "running":
+            self.query_one("#header", Static).update(render.header(self.view, time.time()))
+
+    def reload(self) -> None:
+        self.view = self.room.view(self.ticket)
+        self.draw()
+
+    def draw(self) -> None:
+        v = self.view
+        self.query_one("#header", Static).update(render.header(v, time.time()))
+        self.query_one("#sides", Static).update(render.sides_line(v))
+        self.query_one("#asked", Static).update(render.asked(v))
+        self.query_one("#record", Static).update(render.record(v))
+        self.query_one("#notes", Static).update(render.notes(v))
+        self.query_one("#briefing", Static).update(render.briefing(v))
+        self.query_one("#story", Static).update(render.story(v))
+
+    def act(self, do) -> bool:
+        """Do one act on the room; a refusal is said in one line, never raised."""
+        try:
+            do()
+        except (RoomError, AccessDenied, StoreError) as exc:
+            self.notify(str(exc), severity="error", timeout=6)
+            return False
+        finally:
+            self.reload()
+        return True
+
+    def option(self, n: int):
+        options = self.view.asked.options
+        if not 1 <= n <= len(options):
+            self.notify(f"nothing numbered {n} is on offer to you now", severity="warning")
+            return None
+        return options[n - 1]
+
+    # --- the acts both share ------------------------------------------------------------------
+
+    def action_note(self) -> None:
+        prompts = self.view.prompts if self.view.viewer.role == "seat" else ()
+
+        def write(prompt: str | None) -> None:
+            def got(text: str | None) -> None:
+                if text:
+                    self.act(lambda: self.room.note(self.ticket, text, prompt))
+
+            self.app.push_screen(AskText(f"Your note{' on: ' + prompt if prompt else ''}", "up to 4,000 characters"), got)
+
+        if not prompts:
+            write(None)
+            return
+
+        def chosen(i: int | None) -> None:
+            if i is not None:
+                write(prompts[i] if i < len(prompts) else None)
+
+        self.app.push_screen(ChooseOne("A note on which discussion prompt?", [*prompts, "A general note"]), chosen)
+
+    def action_quit_room(self) -> None:
+        self.app.exit()
+
+
+class SeatScreen(RoomScreen):
+    """A seat: its side's briefings, everything revealed, its own order, the options."""
+
+    BINDINGS = actions.bindings(actions.SEAT)
+    WHERE = actions.SEAT
+
+    def action_pick(self, n: int) -> None:
+        option = self.option(n)
+        if option is None:
+            return
+        if self.view.asked.what == "orders":
+            self.act(lambda: self.room.order(self.ticket, option.act))
+        else:
+            self.act(lambda: self.room.choose(self.ticket, option.act))
+
+    def action_roll(self) -> None:
+        if self.view.asked.what == "orders":
+            self.notify("a sealed order is chosen, not rolled: pick one by its number", severity="warning")
+            return
+        self.act(lambda: self.room.choose(self.ticket, ROLL))
+
+
+class HotseatSeatScreen(SeatScreen):
+    """A seat's screen in a hot seat: Escape (or q) hands the keyboard back."""
+
+    BINDINGS = actions.bindings(actions.SEAT, hotseat=True)
+
+    def action_done(self) -> None:
+        self.app.pop_screen()
+        self.app.push_screen(HandOverScreen(self.room, self.view, None))
+
+    def action_quit_room(self) -> None:
+        self.action_done()
+
+
+class ObserverScreen(RoomScreen):
+    """An observer: only what is revealed; no acts."""
+
+    BINDINGS = [Binding("q", "quit_room", "Quit")]
+    WHERE = "observer"
+
+
+class FacilitatorScreen(RoomScreen):
+    """The facilitator's console: run the room, rule on its branch points, see who has ordered."""
+
+    BINDINGS = actions.bindings(actions.FACILITATOR)
+    WHERE = actions.FACILITATOR
+
+    def left(self) -> ComposeResult:
+        yield Static(id="asked", classes="section")
+        yield Static(id="orders", classes="section")
+        yield Static(id="record", classes="section")
+        yield Static(id="notes", classes="section")
+
+    def draw(self) -> None:
+        super().draw()
+        if self.hotseat:  # the whole class sees this screen: orders stay sealed here too
+            text = Text("Orders are sealed until the reveal: ", style="bold")
+            text.append(", ".join(render.side_name(self.view, s) for s in self.view.ordered) + " ordered" if self.view.ordered else "none given yet")
+            self.query_one("#orders", Static).update(text if self.view.asked.what == "orders" else "")
+        else:
+            self.query_one("#orders", Static).update(render.orders(self.view))
+        for notice in self.view.notices[-3:]:
+            self.notify(notice, severity="warning")
+
+    def action_start(self) -> None:
+        status = self.view.status
+        if status == "waiting":
+            self.act(lambda: self.room.start(self.ticket))
+        elif status == "running":
+            self.act(lambda: self.room.pause(self.ticket))
+        elif status == "paused":
+            self.act(lambda: self.room.resume(self.ticket))
+        else:
+            self.notify("the game has ended", severity="warning")
+
+    def action_timer(self) -> None:
+        def got(text: str | None) -> None:
+            if text is None:
+                return
+            seconds = parse_minutes(text)
+            if seconds is False:
+                self.notify(f"not a time: {text!r} (minutes, such as 5, or m:ss, such as 2:30)", severity="error")
+                return
+            self.act(lambda: self.room.set_timer(self.ticket, seconds))
+
+        self.app.push_screen(AskText("Round timer: minutes (5) or m:ss (2:30); empty clears it", "5", allow_empty=True, max_length=10), got)
+
+    def action_reveal(self) -> None:
+        try:
+            self.room.reveal(self.ticket)
+        except RoomError as exc:
+            if "waiting for orders" not in str(exc):
+                self.notify(str(exc), severity="error", timeout=6)
+                self.reload()
+                return
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self.act(lambda: self.room.reveal(self.ticket, force=True))
+
+            self.app.push_screen(Confirm(f"{exc}. Reveal anyway?"), answer)
+            return
+        except (AccessDenied, StoreError) as exc:
+            self.notify(str(exc), severity="error", timeout=6)
+        self.reload()
+
+    def action_pick(self, n: int) -> None:
+        if self.view.asked.what == "orders":
+            self.notify("the seats give their orders; reveal them with v", severity="warning")
+            return
+        option = self.option(n)
+        if option is not None:
+            self.act(lambda: self.room.adjudicate(self.ticket, "pick", option.act))
+
+    def action_roll(self) -> None:
+        self.act(lambda: self.room.adjudicate(self.ticket, "roll"))
+
+    def action_override(self) -> None:
+        options = self.view.asked.options
+        if not options or self.view.asked.what == "orders":
+            self.notify("no branch point to override here", severity="warning")
+            return
+
+        def chosen(i: int | None) -> None:
+            if i is None:
+                return
+
+            def reason(text: str | None) -> None:
+                if text:
+                    self.act(lambda: self.room.adjudicate(self.ticket, "override", options[i].act, text))
+
+            self.app.push_screen(AskText(f"Override: {options[i].label}. Your reason (required, recorded on the path)", max_length=500), reason)
+
+        self.app.push_screen(ChooseOne("Override the author's weights: which branch?", [o.label for o in options]), chosen)
+
+    def action_inject(self) -> None:
+        events = self.view.asked.injectable
+        if not events:
+            self.notify("no event can be brought in here (only where a side decides, before anyone has chosen)", severity="warning")
+            return
+
+        def chosen(i: int | None) -> None:
+            if i is None:
+                return
+
+            def reason(text: str | None) -> None:
+                if text is not None:
+                    self.act(lambda: self.room.inject(self.ticket, events[i][0], text or None))
+
+            self.app.push_screen(AskText(f"Inject: {events[i][1]}. A reason (optional)", allow_empty=True, max_length=500), reason)
+
+        self.app.push_screen(ChooseOne("Bring which event in now?", [label for _, label in events]), chosen)
+
+    def action_weights(self) -> None:
+        self.act(lambda: self.room.show_weights(self.ticket, not self.view.weights_visible))
+        self.notify("the seats now see the author's weights" if self.view.weights_visible else "the author's weights are hidden from the seats")
+
+    def action_end(self) -> None:
+        def got(text: str | None) -> None:
+            if text is not None:
+                self.act(lambda: self.room.end(self.ticket, text or None))
+
+        self.app.push_screen(AskText("End the game? A reason (optional); Escape keeps playing", allow_empty=True, max_length=500), got)
+
+    def action_codes(self) -> None:
+        members = [("facilitator", None, "the facilitator")] + [("seat", s.id, f"{s.name}'s group") for s in self.view.sides if s.seated] + [("observer", None, "the observers")]
+
+        def chosen(i: int | None) -> None:
+            if i is None:
+                return
+            role, side, name = members[i]
+            try:
+                code = self.room.reissue(self.ticket, role, side)
+            except (RoomError, AccessDenied, StoreError) as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"New code for {name}: {code} (the old one no longer works; it is not shown again)", timeout=60)
+
+        self.app.push_screen(ChooseOne("A new code for whom? (the old one stops working)", [m[2] for m in members]), chosen)
+
+
+class HotseatFacilitatorScreen(FacilitatorScreen):
+    """The facilitator's console when every seat plays in this terminal (``--hotseat``)."""
+
+    BINDINGS = actions.bindings(actions.FACILITATOR, hotseat=True)
+
+    def action_hand_over(self) -> None:
+        seats = self.app.seat_tickets
+        sides = [s for s in self.view.sides if s.id in seats]
+
+        def label(s) -> str:
+            if s.due and not s.ordered:
+                return f"{s.name} (to order)"
+            return f"{s.name} (deciding)" if s.deciding else s.name
+
+        def chosen(i: int | None) -> None:
+            if i is not None:
+                self.app.push_screen(HandOverScreen(self.room, self.view, sides[i].id))
+
+        self.app.push_screen(ChooseOne("Give the keyboard to which group?", [label(s) for s in sides]), chosen)
+
+
+class HandOverScreen(Screen):
+    """Between two groups at one keyboard: names who takes it, shows nothing of any side's."""
+
+    BINDINGS = [Binding("enter", "go", "Continue"), Binding("escape", "back", "Back")]
+    DEFAULT_CSS = "HandOverScreen { align: center middle; } HandOverScreen > Static { width: 90; border: round $accent; padding: 1 2; }"
+
+    def __init__(self, room: Room, view: View, side: str | None) -> None:
+        super().__init__()
+        self.room, self.side = room, side
+        if side is None:
+            self.text = Text("Facilitator: your console\n\n", style="bold")
+            self.text.append("Pass the keyboard back to the facilitator, then press Enter.")
+        else:
+            self.text = render.hand_over(view, side)
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.text, id="handover")
+        yield Footer()
+
+    def action_go(self) -> None:
+        self.app.pop_screen()
+        if self.side is not None:
+            self.app.push_screen(HotseatSeatScreen(self.room, self.app.seat_tickets[self.side], hotseat=True))
+
+    def action_back(self) -> None:
+        if self.side is not None:  # back to the console, nothing shown
+            self.app.pop_screen()
+
+
+class LandingScreen(Screen):
+    """Join a room: pick it from the rooms in the store (unless the command named one),
+    then type the code the teacher gave you. A wrong code is said, and nothing else."""
+
+    BINDINGS = [Binding("escape", "back", "Back"), Binding("ctrl+q", "quit", "Quit")]
+    DEFAULT_CSS = """
+    LandingScreen { align: center middle; }
+    LandingScreen > Vertical { width: 90; height: auto; max-height: 95%; border: round $accent; padding: 0 1; }
+    LandingScreen OptionList { height: auto; max-height: 16; }
+    LandingScreen #problem { color: $error; }
+    """
+
+    def __init__(self, store, room_id: int | None = None) -> None:
+        super().__init__()
+        self.store, self.room_id = store, room_id
+        self.rooms: list = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Join a class", style="bold"))
+            yield Static("", id="lead")
+            yield OptionList(id="rooms")
+            code = Input(placeholder="ABCD-EFGH", max_length=20, id="code")
+            code.cursor_blink = not self.app.is_headless  # tests and snapshots: no blinking
+            yield code
+            yield Static("", id="problem")
+            yield Static("Your code is on the slip your teacher gave you. It says which group you play (or that you run the room).", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.room_id is None:
+            self.show_rooms()
+        else:
+            self.ask_code()
+
+    def show_rooms(self) -> None:
+        from sim.store import rooms
+
+        self.room_id = None
+        self.rooms = [r for r in rooms.listing(self.store) if r.status != "ended" and r.ending is None]
+        listed = self.query_one("#rooms", OptionList)
+        listed.clear_options()
+        listed.display = True
+        self.query_one("#code", Input).display = False
+        if not self.rooms:
+            self.query_one("#lead", Static).update("No class is open on this machine yet: ask your teacher to create the room (sim class SCENARIO), then reload this page.")
+            listed.display = False
+            return
+        self.query_one("#lead", Static).update("Pick your class's room (arrows and Enter):")
+        listed.add_options([Option(f"Room {r.id}: {r.title} ({r.scenario}, turn {r.turn}, {render.STATUS_WORDS.get(r.status, r.status)})") for r in self.rooms])
+        listed.highlighted = 0
+        listed.focus()
+
+    def ask_code(self) -> None:
+        self.query_one("#rooms", OptionList).display = False
+        code = self.query_one("#code", Input)
+        code.display = True
+        self.query_one("#lead", Static).update(f"Room {self.room_id}: type your code and press Enter")
+        code.value = ""
+        code.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.room_id = self.rooms[event.option_index].id
+        self.query_one("#problem", Static).update("")
+        self.ask_code()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        problem = self.query_one("#problem", Static)
+        try:
+            room = Room.open(self.store, self.room_id)
+            ticket = room.join(event.value)
+        except AccessDenied:
+            problem.update("That code does not open this room. Check it (the letters O, I and L are never used) and try again.")
+            event.input.value = ""
+            return
+        except KeyError:
+            problem.update(f"There is no room {self.room_id} on this machine.")
+            return
+        except (RoomError, StoreError) as exc:
+            problem.update(render.one_line(str(exc)))
+            return
+        except Exception as exc:  # noqa: BLE001 - a scenario that no longer loads (InputError): said, not raised
+            problem.update(render.one_line(f"this room's scenario cannot be opened: {exc}"))
+            return
+        self.app.open_member(room, ticket)
+
+    def action_back(self) -> None:
+        if self.room_id is not None and self.app.room_id is None:
+            self.query_one("#problem", Static).update("")
+            self.show_rooms()
+
+    def action_quit(self) -> None:
+        self.app.exit()
+
+
+def parse_minutes(text: str):
+    """'5' -> 300.0, '2:30' -> 150.0, '' -> None (clear); anything else -> False."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        if ":" in text:
+            minutes, _, seconds = text.partition(":")
+            value = int(minutes or 0) * 60 + int(seconds)
+        else:
+            value = float(text) * 60
+    except ValueError:
+        return False
+    return value if 1 <= value <= 24 * 3600 else False

@@ -1,0 +1,186 @@
+"""The classroom screens (sim.ui.room) driven with Pilot: the facilitator's console, a seat's
+screen, the hot seat's hand-over, the landing screen. Other members act through the Room
+API, as another process would, and the screen must show it by its own polling."""
+
+from __future__ import annotations
+
+import pytest
+from _rooms import river
+
+from sim.room import Room, create_room
+from sim.store.db import Store
+from sim.ui.room.app import RoomApp
+from sim.ui.room.screens import FacilitatorScreen, HandOverScreen, HotseatSeatScreen, LandingScreen, SeatScreen
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "state" / "sessions.db")
+    yield s
+    s.close()
+
+
+class Table:
+    def __init__(self, store, scenario):
+        self.store, self.scenario = store, scenario
+        self.created = create_room(store, scenario, seed=3)
+        self.room = Room.open(store, self.created.room, scenario)
+        self.codes = self.created.codes
+        self.f = self.room.join(self.codes.facilitator)
+        self.seat = {s: self.room.join(c) for s, c in self.codes.seats.items()}
+
+
+@pytest.fixture
+def sealed(store, tmp_path):
+    return Table(store, river(tmp_path, "sealed"))
+
+
+@pytest.fixture
+def rounds(store, tmp_path):
+    return Table(store, river(tmp_path, "rounds"))
+
+
+def shown(app) -> str:
+    """Every Static on the current screen, as plain text."""
+    from textual.widgets import OptionList, Static
+
+    lists = [str(o.prompt) for w in app.screen.query(OptionList) for o in w.options]
+    return "\n".join([*(str(w.render()) for w in app.screen.query(Static)), *lists])
+
+
+async def until(pilot, test, timeout=3.0):
+    """Let the app run (its polling included) until ``test()`` holds."""
+    for _ in range(int(timeout / 0.05)):
+        if test():
+            return
+        await pilot.pause(0.05)
+    assert test(), shown(pilot.app)
+
+
+async def test_the_console_starts_the_room_and_sees_who_ordered_never_needing_a_key(sealed):
+    t = sealed
+    app = RoomApp(t.store, room=t.room, ticket=t.f)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, FacilitatorScreen)
+        assert "not started" in shown(app)
+        await pilot.press("s")
+        assert t.room.view(t.f).status == "running"
+        await until(pilot, lambda: "running" in shown(app))
+        # a seat orders from elsewhere: the console shows it by its own polling
+        t.room.order(t.seat["upstream"], "up_build")
+        await until(pilot, lambda: "Upstream State: ordered" in shown(app))
+        assert "Upstream State: Build the next stage" in shown(app)  # the facilitator sees what
+        await pilot.press("v")  # the others have not ordered: it asks before letting them pass
+        await until(pilot, lambda: "Reveal anyway?" in shown(app))
+        await pilot.press("y")
+        await until(pilot, lambda: "Turn 1, revealed:" in shown(app))
+        assert "(no order: passed)" in shown(app)
+        view = t.room.view(t.f)
+        assert view.rounds and view.rounds[0].given[0].act == "up_build"
+
+
+async def test_a_seat_orders_sees_its_own_briefing_only_and_the_weights_only_when_shown(sealed):
+    t = sealed
+    t.room.start(t.f)
+    app = RoomApp(t.store, room=t.room, ticket=t.seat["downstream"])
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, SeatScreen)
+        text = shown(app)
+        assert "DOWNSTREAM-PRIVATE-WANTS" in text
+        assert "UPSTREAM-PRIVATE" not in text and "BROKER-PRIVATE" not in text
+        assert "weight" not in text
+        await pilot.press("2")
+        await until(pilot, lambda: "Your order (sealed until the reveal" in shown(app))
+        assert t.room.view(t.seat["downstream"]).my_order.act == "down_talk"
+        assert "Accept talks" in shown(app)
+        t.room.show_weights(t.f, True)
+        await until(pilot, lambda: "weight 1" in shown(app))
+        assert "not a forecast" in shown(app)
+        # the facilitator sets a timer: every seat sees it count down
+        t.room.set_timer(t.f, 300)
+        await until(pilot, lambda: "left" in str(app.screen.query_one("#header").render()))
+        # a note on the prompt, once it is raised (downstream accepts talks: the prompt fires at the reveal)
+        t.room.reveal(t.f, force=True)
+        await until(pilot, lambda: "Discussion prompts" in shown(app))
+        await pilot.press("n")
+        await pilot.press("1")
+        await pilot.press(*"We want the summer flow", "enter")
+        await until(pilot, lambda: "We want the summer flow" in shown(app))
+        note = t.room.view(t.f).notes[-1]
+        assert note.text == "We want the summer flow" and note.prompt == t.room.view(t.f).prompts[0]
+
+
+async def test_the_facilitator_overrides_with_a_reason_and_injects_an_event(rounds):
+    t = rounds
+    t.room.start(t.f)
+    t.room.choose(t.seat["upstream"], "up_build")  # downstream's reaction is now the branch point
+    app = RoomApp(t.store, room=t.room, ticket=t.f)
+    async with app.run_test(size=SIZE) as pilot:
+        assert "Downstream answers the new stage" in shown(app)
+        await pilot.press("o")
+        await pilot.press("2")  # accepts it under protest: against the author's weights
+        await pilot.press(*"The class argued for restraint", "enter")
+        await until(pilot, lambda: "overrode the author's weights: The class argued for restraint" in shown(app))
+        # a side decides now, nobody has chosen this round: an event can come in
+        await until(pilot, lambda: bool(t.room.view(t.f).asked.injectable))
+        await pilot.press("i", "1", "enter")
+        await until(pilot, lambda: any(d.ruling == "inject" for d in t.room.view(t.f).decisions))
+
+
+async def test_the_hot_seat_hands_over_without_showing_another_sides_briefing(sealed):
+    t = sealed
+    app = RoomApp(t.store, room=t.room, ticket=t.f, seats=t.seat)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        t.room.order(t.seat["upstream"], "up_build")
+        await pilot.press("g")
+        await until(pilot, lambda: "Give the keyboard to which group?" in shown(app))
+        await pilot.press("2")  # downstream
+        await until(pilot, lambda: isinstance(app.screen, HandOverScreen))
+        text = shown(app)
+        assert "Downstream State's group: your orders" in text
+        assert "PRIVATE" not in text and "Build the next stage" not in text
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, HotseatSeatScreen))
+        text = shown(app)
+        assert "DOWNSTREAM-PRIVATE" in text and "UPSTREAM-PRIVATE" not in text
+        assert "Build the next stage" not in text  # upstream's pending order stays sealed
+        await pilot.press("1")
+        await until(pilot, lambda: "Your order" in shown(app))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HandOverScreen) and "Facilitator: your console" in shown(app))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FacilitatorScreen))
+        text = shown(app)
+        assert "Orders are sealed until the reveal: Upstream State, Downstream State ordered" in text
+        assert "Build the next stage" not in text and "Protest at the UN" not in text  # the class watches this screen
+
+
+async def test_the_landing_screen_takes_a_code_and_refuses_a_wrong_one(sealed):
+    t = sealed
+    app = RoomApp(t.store)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, LandingScreen)
+        await until(pilot, lambda: f"Room {t.created.room}: A river shared" in shown(app))
+        await pilot.press("enter")  # the first (only) room
+        await pilot.press(*"2222-2222", "enter")
+        await until(pilot, lambda: "That code does not open this room" in shown(app))
+        await pilot.press(*t.codes.seats["broker"].lower(), "enter")
+        await until(pilot, lambda: isinstance(app.screen, SeatScreen))
+        assert "BROKER-PRIVATE" in shown(app)
+
+
+def test_snapshot_the_facilitators_console(snap_compare, sealed):
+    t = sealed
+    t.room.start(t.f)
+    t.room.order(t.seat["downstream"], "down_talk")
+    assert snap_compare(RoomApp(t.store, room=t.room, ticket=t.f), terminal_size=SIZE)
+
+
+def test_snapshot_a_seats_screen(snap_compare, sealed):
+    t = sealed
+    t.room.start(t.f)
+    t.room.order(t.seat["upstream"], "up_build")
+    assert snap_compare(RoomApp(t.store, room=t.room, ticket=t.seat["upstream"]), terminal_size=SIZE)
