@@ -23,7 +23,7 @@ from textual.widgets import Static
 
 from sim import invocation
 from sim.diagnostics import InputError
-from sim.ui import actions, guards, settings, storage
+from sim.ui import actions, guards, lengths, settings, storage
 from sim.ui.opened import OpenSession
 from sim.ui.words import plural
 
@@ -97,6 +97,7 @@ class SimApp(App):
         self.keeper: storage.Keeper | None = storage.Keeper() if autosave else None
         self.scenario: Scenario | None = None
         self.opened: OpenSession | None = None
+        self.lesson_length: str | None = None  # "1 to 8 turns, typically 4", when measured (lengths.py)
         self.folder: Path | None = None  # when served: the only folder Save, Open and Export reach
         self.register_theme(PROJECTOR)
         self.settings = settings.load()
@@ -183,7 +184,16 @@ class SimApp(App):
             return
         if self.keeper is not None:
             self.keeper.open(scenario)  # SQLite and the scenario's content hash, off the UI thread
+        self.lesson_length = self._cached_length(scenario)
         self.call_from_thread(self._scenario_ready, scenario)
+
+    def _cached_length(self, scenario: Scenario) -> str | None:
+        """How long the scenario runs, if the picker has measured it (never measured here:
+        the title shows it when known, without exploring on every launch)."""
+        from sim.store.content import content_hash
+
+        digest = self.keeper.digest if self.keeper is not None and self.keeper.digest else content_hash(scenario)
+        return lengths.cached(digest) or None
 
     def _load_failed(self, what: str, lines: list[str]) -> None:
         from sim.ui.screens.errors import ErrorsScreen

@@ -217,10 +217,16 @@ def status_line(scn: Scenario, session: Session) -> str:
     return " \u00b7 ".join(f"{label}: {value}" for label, value in situation(scn, session.node.state))
 
 
-def progress(scn: Scenario, node: Node, seed: int) -> str:
-    """The title bar's subtitle: where the path is, and the seed rolls use."""
+def progress(scn: Scenario, node: Node, seed: int, length: str | None = None) -> str:
+    """The title bar's subtitle: where the path is, how long paths run when that has been
+    measured (lengths.py), and the seed rolls use."""
     turn = min(node.turn, scn.horizon)
-    when = f"Ended at turn {turn}" if node.over else f"Turn {turn} of at most {scn.horizon}"
+    if node.over:
+        when = f"Ended at turn {turn}"
+    elif length:
+        when = f"Turn {turn} (paths last {length})"
+    else:
+        when = f"Turn {turn} of at most {scn.horizon}"
     return f"{when} \u00b7 seed {seed}"
 
 

@@ -14,10 +14,11 @@ SCENARIOS = ROOT / "scenarios"
 
 @pytest.fixture(autouse=True)
 def isolated_state(tmp_path, monkeypatch):
-    """Autosaves and settings go to fresh folders per test, never the user's home."""
+    """Autosaves, settings and the lengths cache go to fresh folders per test, never the user's home."""
     state = tmp_path / "state"
     monkeypatch.setenv("SIM_STATE_DIR", str(state))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)
     return state
 

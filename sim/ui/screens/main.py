@@ -65,7 +65,7 @@ class MainScreen(Screen):
         node = session.node
         self._sim_typed = ""
         self.title = scn.title
-        self._show_progress(present.progress(scn, node, session.seed))
+        self._show_progress(present.progress(scn, node, session.seed, self.app.lesson_length))
         self.query_one(StancesTable).show(scn, node.state)
         self.query_one(StoryLog).show(scn, session)
         choices = self.query_one(ChoiceList)
