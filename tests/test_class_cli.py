@@ -72,6 +72,8 @@ def test_create_prints_every_code_once_and_each_opens_its_member(state, capsys, 
         (["class", "whole_arc_in_rounds", "--seat", "atlantis", "--no-open"], 1, "no side 'atlantis'"),
         (["class", "no_such_scenario.yaml"], 1, "no such file"),
         (["class", "whole_arc_in_rounds", "--title", "bad\x1b[31m", "--no-open"], 1, "one line of 1 to 200 characters"),
+        (["serve", "--class", "whole_arc_in_rounds"], 2, "--class serves the rooms made with sim class"),
+        (["serve", "--class", "--seed", "4"], 2, "--class serves the rooms made with sim class"),
     ],
 )
 def test_bad_arguments_are_one_line_and_a_documented_exit_code(state, capsys, args, exit_code, says):

@@ -243,7 +243,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "serve":
         from sim.cli.serve import serve
 
-        return serve(args.scenario, args.seed, args.host, args.port, args.max_connections)
+        return serve(args.scenario, args.seed, args.host, args.port, args.max_connections, args.klass)
     if command == "class":
         from sim.cli.klass import run as run_class
 

@@ -30,6 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=parse_seed, default=None, help=f"seed for rolls: {RANGE_TEXT} (default: 1)")
     parser.add_argument("--host", type=host_arg, default=DEFAULT_HOST, help=f"address to listen on (default: {DEFAULT_HOST}, this machine only; 0.0.0.0 opens it to the network, with a warning)")
     parser.add_argument("--port", type=port_arg, default=DEFAULT_PORT, help=f"port to listen on (default: {DEFAULT_PORT}; 0: any free port, printed)")
+    parser.add_argument("--class", dest="klass", action="store_true", help="serve a class: each browser picks a room (made with sim class) and types its code")
     parser.add_argument("--max-connections", type=count_arg, default=DEFAULT_MAX_CONNECTIONS, metavar="N", help=f"browsers served at once (default: {DEFAULT_MAX_CONNECTIONS}; each runs its own app process)")
 
 
@@ -121,12 +122,20 @@ def announce(host: str, port: int) -> None:
     )
 
 
-def serve(scenario: str | None, seed: int | None, host: str, port: int, max_connections: int) -> int:
+def serve(scenario: str | None, seed: int | None, host: str, port: int, max_connections: int, klass: bool = False) -> int:
     from sim.format.catalog import resolve, scenarios_dir
-    from sim.serve.launch import play_launcher
+    from sim.serve.launch import class_launcher, play_launcher
     from sim.serve.server import SimServer
     from sim.store import state_dir
 
+    if klass:
+        if scenario is not None or seed is not None:
+            from sim.diagnostics import UsageError
+
+            raise UsageError("--class serves the rooms made with sim class, which have their scenario and seed: give no SCENARIO or --seed")
+        state = state_dir().resolve()
+        launcher = class_launcher(state / "served", state, scenarios_dir().resolve())
+        return run_server(SimServer(launcher, host, port, max_connections=max_connections), f"the rooms are in {state / 'sessions.db'}")
     path: Path | None = None
     if scenario is not None:
         path = resolve(scenario).resolve()

@@ -89,3 +89,20 @@ def play_launcher(root: Path, scenario: Path | None = None, seed: int | None = N
         return Launch(sim_argv(*args), folder, env)
 
     return launch
+
+
+def class_launcher(root: Path, state: Path, scenarios: Path | None = None) -> Launcher:
+    """Each connection joins a class: ``sim class join`` (the landing screen: pick the room,
+    type the code) in ``ROOT/<connection id>/``, with the server's own store as its
+    ``SIM_STATE_DIR``: the seats share a room through that one store and nothing else.
+    A closed tab loses nothing: the room is in the store, and the code joins again."""
+
+    def launch(connection: Connection) -> Launch:
+        folder = root / connection.id
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        env = {"SIM_STATE_DIR": str(state), CONNECTION_ENV: connection.id}
+        if scenarios is not None:
+            env["SIM_SCENARIOS"] = str(scenarios)
+        return Launch(sim_argv("class", "join"), folder, env)
+
+    return launch

@@ -165,22 +165,29 @@ def story(view: View) -> Text:
     return Text(text(view.story))
 
 
+RECENT = 8  # decisions, rounds and notes a screen lists (the story has the whole path)
+
+
 def record(view: View) -> Text:
-    """The revealed rounds and every decision a person made."""
+    """The revealed rounds and the decisions people made, the latest first (the last few)."""
     out = Text()
-    for r in view.rounds:
+    if view.rounds or view.decisions:
+        out.append("Latest decisions\n", style="bold")
+    for r in list(reversed(view.rounds))[:2]:
         out.append(f"Turn {r.turn}, revealed:", style="bold")
         for g in r.given:
             how = {"ordered": "", "passed": " (no order: passed)", "rolled": " (no seat: the author's weights)"}.get(g.how, "")
             out.append(f"\n  {g.side_name}: {g.label}{how}")
         out.append("\n")
-    for d in view.decisions:
+    for d in list(reversed(view.decisions))[:RECENT]:
         line = f"Turn {d.turn}: {d.by} decided {d.label}"
         if d.ruling_text:
             line += f" ({d.ruling_text}{': ' + d.reason if d.reason else ''})"
         elif d.how == "rolled":
             line += " (by the author's weights)"
         out.append(line + "\n")
+    if len(view.decisions) > RECENT:
+        out.append(f"({len(view.decisions) - RECENT} earlier: the story has the whole path)\n", style="dim")
     return out
 
 
@@ -191,11 +198,13 @@ def notes(view: View) -> Text:
         for i, p in enumerate(view.prompts, 1):
             out.append(f"  {i}. {p}\n")
     if view.notes:
-        out.append("Notes\n", style="bold")
-        for n in view.notes:
+        out.append("Notes, the latest first\n", style="bold")
+        for n in list(reversed(view.notes))[:RECENT]:
             by = "" if view.viewer.role == "seat" else f"{n.who}: "
             on = f" (on: {n.prompt})" if n.prompt else ""
             out.append(f"  {by}{n.text}{on}\n")
+        if len(view.notes) > RECENT:
+            out.append(f"  ({len(view.notes) - RECENT} earlier)\n", style="dim")
     return out
 
 

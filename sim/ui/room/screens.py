@@ -64,8 +64,8 @@ class RoomScreen(Screen):
 
     def left(self) -> ComposeResult:
         yield Static(id="asked", classes="section")
-        yield Static(id="record", classes="section")
         yield Static(id="notes", classes="section")
+        yield Static(id="record", classes="section")
 
     def right(self) -> ComposeResult:
         yield Static(id="briefing", classes="section")
@@ -199,8 +199,8 @@ class FacilitatorScreen(RoomScreen):
     def left(self) -> ComposeResult:
         yield Static(id="asked", classes="section")
         yield Static(id="orders", classes="section")
-        yield Static(id="record", classes="section")
         yield Static(id="notes", classes="section")
+        yield Static(id="record", classes="section")
 
     def draw(self) -> None:
         super().draw()
