@@ -184,3 +184,31 @@ def test_snapshot_a_seats_screen(snap_compare, sealed):
     t.room.start(t.f)
     t.room.order(t.seat["upstream"], "up_build")
     assert snap_compare(RoomApp(t.store, room=t.room, ticket=t.seat["upstream"]), terminal_size=SIZE)
+
+
+async def test_an_observer_sees_what_is_revealed_and_is_offered_no_act(sealed):
+    t = sealed
+    t.room.start(t.f)
+    t.room.order(t.seat["upstream"], "up_build")
+    observer = t.room.join(t.codes.observer)
+    app = RoomApp(t.store, room=t.room, ticket=observer)
+    async with app.run_test(size=SIZE) as pilot:
+        text = shown(app)
+        assert "Observer · room" in text and "Upstream State: ordered" in text
+        assert "PRIVATE" not in text and "Build the next stage" not in text
+        assert str(app.screen.query_one("#keys").render()).strip() == "q Quit"
+        await pilot.press("1", "n", "r")  # nothing bound: nothing happens, nothing is written
+        await pilot.pause(0.3)
+        assert t.room.revision == t.room.view(t.f).revision == 2
+
+
+def test_every_key_listed_on_a_screen_is_bound_there_and_the_other_way_round():
+    from sim.ui.room import actions
+    from sim.ui.room.screens import HotseatFacilitatorScreen, ObserverScreen
+
+    for cls in (FacilitatorScreen, HotseatFacilitatorScreen, SeatScreen, HotseatSeatScreen, ObserverScreen):
+        listed = {a.name for a in actions.actions_for(cls.WHERE, cls in (HotseatFacilitatorScreen, HotseatSeatScreen))}
+        bound = {b.action for klass in cls.__mro__ if klass.__module__ == "sim.ui.room.screens" for b in klass.__dict__.get("BINDINGS", []) if not b.action.startswith("pick(") or b.action == "pick(1)"}
+        assert listed == bound, cls.__name__
+        for name in listed:
+            assert hasattr(cls, f"action_{name.partition('(')[0]}"), (cls.__name__, name)

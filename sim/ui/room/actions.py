@@ -36,7 +36,12 @@ ACTIONS: tuple[UiAction, ...] = (
 )  # fmt: skip
 
 
+OBSERVER = "observer"
+
+
 def actions_for(where: str, hotseat: bool = False) -> list[UiAction]:
+    if where == OBSERVER:  # an observer writes nothing: it can only leave
+        return [a for a in ACTIONS if a.name == "quit_room"]
     wanted = {where, BOTH}
     if hotseat:
         wanted.add(HOTSEAT if where == FACILITATOR else "seat_hotseat")

@@ -200,7 +200,8 @@ def notes(view: View) -> Text:
     if view.notes:
         out.append("Notes, the latest first\n", style="bold")
         for n in list(reversed(view.notes))[:RECENT]:
-            by = "" if view.viewer.role == "seat" else f"{n.who}: "
+            writer = "Facilitator" if n.who == "facilitator" else side_name(view, n.who.partition(":")[2])
+            by = "" if view.viewer.role == "seat" else f"{writer}: "
             on = f" (on: {n.prompt})" if n.prompt else ""
             out.append(f"  {by}{n.text}{on}\n")
         if len(view.notes) > RECENT:

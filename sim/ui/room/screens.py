@@ -186,8 +186,8 @@ class HotseatSeatScreen(SeatScreen):
 class ObserverScreen(RoomScreen):
     """An observer: only what is revealed; no acts."""
 
-    BINDINGS = [Binding("q", "quit_room", "Quit")]
-    WHERE = "observer"
+    BINDINGS = actions.bindings(actions.OBSERVER)
+    WHERE = actions.OBSERVER
 
 
 class FacilitatorScreen(RoomScreen):
