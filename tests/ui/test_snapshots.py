@@ -83,6 +83,7 @@ def test_compare_screen(snap_compare, whole_arc):
 
 def test_explore_screen(snap_compare, strikes):
     async def run(pilot):
+        await settled(pilot)  # the main screen drawn in full first: behind the modal it is not redrawn
         await pilot.press("x")
         for _ in range(600):  # the worker starts on mount; wait for its result, not for timing
             await pilot.app.workers.wait_for_complete()
