@@ -97,3 +97,27 @@ async def test_the_tree_picture_and_a_folder_that_does_not_exist(whole_arc, tmp_
         await _export(app, pilot, "1", str(tmp_path / "missing" / "t.md"))
         assert not (tmp_path / "missing").exists()
         assert any("Could not export the transcript" in n.message for n in app._notifications)
+
+
+async def test_the_ending_offers_the_export_menu_by_its_name(ceasefire):
+    """At an ending, `e` is the same export menu as on the main screen, and the screen names
+    what it offers from the registry (it used to say "Export transcript")."""
+    from sim.analysis.explore import paths_to_endings
+    from sim.ui.screens.ending import EndingScreen
+
+    app = SimApp(scenario=ceasefire, autosave=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for choice in next(iter(paths_to_endings(ceasefire).values())):
+            app.choose(choice)
+        await pilot.pause()
+        assert isinstance(app.screen, EndingScreen)
+        footer = {b.key: b.description for b in app.screen.BINDINGS}
+        assert footer["e"] == "Export" and "transcript" not in footer["e"].lower()
+        text = str(app.screen.query_one("#ending-text").render())
+        for kind in ORDER:
+            assert KINDS[kind].title in text.replace("\n", " ")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        options = app.screen.query_one(OptionList)
+        assert options.option_count == len(KINDS)

@@ -11,6 +11,8 @@ from textual.widgets import Footer, Static
 
 from sim.engine.model import VIEW_PHRASES, EndingInfo, Scenario
 from sim.ui import present
+from sim.ui.actions import BY_NAME
+from sim.ui.screens.export import menu
 
 
 class EndingScreen(ModalScreen):
@@ -25,7 +27,7 @@ class EndingScreen(ModalScreen):
     BINDINGS = [
         Binding("escape,enter,q", "close", "Close"),
         Binding("b", "back", "Go back a step"),
-        Binding("e", "app.export", "Export transcript"),
+        Binding("e", "app.export", BY_NAME["export"].label),  # the export menu, as on the main screen
     ]
 
     def __init__(self, ending: EndingInfo, **kwargs):
@@ -80,5 +82,5 @@ def describe(scn: Scenario, ending: EndingInfo) -> Text:
         for prompt in ending.prompts:
             out.append(f"  ? {prompt}\n", style="italic")
     out.append(f"\n{scn.disclaimer}\n", style="dim")
-    out.append("b: go back a step and try another branch \u00b7 e: export the transcript", style="dim")
+    out.append(f"b: go back a step and try another branch\ne: export what the class takes away: {menu()}", style="dim")
     return out

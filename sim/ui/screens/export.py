@@ -24,6 +24,11 @@ from sim.export.documents import EXTENSIONS, KINDS
 ORDER = ("transcript", "handout", "roles", "notes", "tree", "graph")
 
 
+def menu() -> str:
+    """What the export dialog offers, by the registry's names, in the dialog's order."""
+    return " \u00b7 ".join(KINDS[kind].title for kind in ORDER)
+
+
 def default_target(kind: str, scenario_id: str) -> str:
     """The name the field offers for a kind: a file, or the current folder for role sheets."""
     spec = KINDS[kind]
