@@ -7,6 +7,8 @@
     sim export tree SESSION_FILE | --session ID      the explored tree (SVG, DOT or Mermaid)
     sim export graph [SCENARIO]                every branch, equal states merged
     sim export transcript SESSION_FILE | --session ID
+    sim export notes [SCENARIO] --room ID      ... with the debrief of a room (or several: repeat --room)
+    sim export debrief --room ID...            the debrief of rooms (also: sim rooms debrief)
 
 Every file goes to a new name (never overwriting) and its path is printed. Exit codes
 as for every command: 1 for input that cannot be used (a file, a session, a missing
@@ -40,12 +42,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--side", metavar="ID", help="roles: only this side's sheet")
     parser.add_argument("--main-line", metavar="FILE", help="notes: a script of the path the articles report")
     parser.add_argument("--max-nodes", type=int, default=5_000_000, help="notes: stop exploring after this many nodes")
+    parser.add_argument("--room", type=_room_id, action="append", metavar="ID", help="notes, debrief: the debrief of this room (repeatable: the tables of one scenario; see sim rooms list)")
 
 
 def _session_id(text: str) -> int:
     from sim.cli.sessions import session_id
 
     return session_id(text)
+
+
+def _room_id(text: str) -> int:
+    from sim.cli.rooms import room_id
+
+    return room_id(text)
 
 
 def _probability(text: str) -> float:
@@ -69,7 +78,23 @@ def run(args: argparse.Namespace) -> int:
     if fmt not in spec.formats:
         print(f"sim export: error: {spec.name} comes as {', '.join(spec.formats)}, not {fmt}", file=sys.stderr)
         return 2
-    if spec.needs == "session":
+    if args.room and spec.name not in ("notes", "debrief"):
+        print(f"sim export: error: --room goes with notes or debrief, not {spec.name}", file=sys.stderr)
+        return 2
+    if spec.needs == "room" and (not args.room or args.session is not None or args.source):
+        print("sim export: error: debrief is made from rooms: give --room ID (repeatable), and no session or scenario", file=sys.stderr)
+        return 2
+    debrief = None
+    if args.room:
+        from sim.cli.rooms import load_debrief
+
+        loaded = load_debrief(args.room, "sim export")
+        if isinstance(loaded, int):
+            return loaded
+        room_scenario, debrief = loaded
+    if spec.needs == "room":
+        scenario, session = room_scenario, None
+    elif spec.needs == "session":
         if args.session is None and not args.source:
             print(f"sim export: error: {spec.name} needs a saved session file or --session ID", file=sys.stderr)
             return 2
@@ -79,9 +104,13 @@ def run(args: argparse.Namespace) -> int:
         if args.session is not None:
             print(f"sim export: error: {spec.name} is made from a scenario, not a session: name the scenario", file=sys.stderr)
             return 2
-        scenario, session = _scenario(args.source or args.scenario), None
+        named = args.source or args.scenario
+        scenario, session = (room_scenario if debrief is not None and not named else _scenario(named)), None
+        if debrief is not None and scenario.id != debrief.scenario_id:
+            print(f"sim export: error: the rooms play {debrief.scenario_id}, not {scenario.id}: the notes and the debrief are of one scenario", file=sys.stderr)
+            return 2
     main_line = _replayed(args.main_line, scenario) if args.main_line and spec.name == "notes" else None
-    options = Options(args.paper, args.threshold, main_line, args.side, args.max_nodes)
+    options = Options(args.paper, args.threshold, main_line, args.side, args.max_nodes, debrief)
     try:
         from sim.cli.explore import _progress
 

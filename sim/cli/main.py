@@ -105,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     configure(add("sessions", "the sessions kept in the session store: list, export (as a script), delete"))
 
+    from sim.cli.rooms import configure as configure_rooms
+
+    configure_rooms(add("rooms", "the rooms a class played, kept in the session store: list, export (as a script), debrief, delete"))
+
     from sim.cli.serve import configure as configure_serve
 
     configure_serve(add("serve", "serve the UI to web browsers, each connection its own app (Ctrl+C stops it)"))
@@ -240,6 +244,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from sim.cli.sessions import run
 
         return run(args)
+    if command == "rooms":
+        from sim.cli.rooms import run as rooms
+
+        return rooms(args)
     if command == "serve":
         from sim.cli.serve import serve
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the registry is imported by the CLI's parser: it stays light
     from sim.engine.model import Scenario
     from sim.engine.session import Session
+    from sim.room.debrief import Debrief
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +27,7 @@ class ExportKind:
     name: str
     title: str  # as a menu shows it
     formats: tuple[str, ...]  # the first is the default
-    needs: str  # "session" (a played path) or "scenario"
+    needs: str  # "session" (a played path), "scenario", or "room" (a debrief of rooms)
     help: str
 
 
@@ -45,6 +46,8 @@ KINDS: dict[str, ExportKind] = {
                    "every branch from the start, equal states merged, small branches folded"),
         ExportKind("transcript", "Transcript", ("markdown", "text", "json"), "session",
                    "the path with everything that changed, for the record"),
+        ExportKind("debrief", "Debrief of the rooms played", ("pdf", "html", "markdown"), "room",
+                   "each table's path, orders by round, decisions with the odds from there, the groups' notes"),
     )
 }  # fmt: skip
 
@@ -65,6 +68,7 @@ class Options:
     main_line: Session | None = None  # teacher's notes: the path the articles report
     side: str | None = None  # role sheets: one side only
     max_nodes: int = 5_000_000  # teacher's notes: exploration budget
+    debrief: Debrief | None = None  # a debrief of rooms (sim.room.debrief): the debrief's, and the teacher's notes' section
 
 
 Job = Callable[[Callable[[int, int], None] | None], list[Document]]  # the slow part, given a progress callback
@@ -94,7 +98,21 @@ def prepare(kind: str, fmt: str | None = None, *, scenario: Scenario, session: S
         raise ValueError(f"{kind} comes as {', '.join(spec.formats)}, not {fmt}")
     if spec.needs == "session" and session is None:
         raise ValueError(f"{kind} needs a played session")
+    if spec.needs == "room" and options.debrief is None:
+        raise ValueError(f"{kind} needs the rooms played (a room, or a scenario's rooms)")
     base = f"{kind}-{scenario.id}"
+    if kind == "debrief":
+        d = options.debrief
+        base = f"debrief-room-{d.tables[0].room}" if len(d.tables) == 1 else f"debrief-{d.scenario_id}"
+        if fmt == "markdown":
+            from sim.room.debrief import markdown
+
+            text = markdown(d)
+            return lambda progress: [Document(f"{base}.md", text)]
+        from sim.export.debrief import debrief_page
+
+        page = debrief_page(d, options.paper)
+        return lambda progress: [_printed(base, page, fmt)]
     if kind == "transcript":
         from sim.export.transcript import render
 
@@ -124,7 +142,8 @@ def prepare(kind: str, fmt: str | None = None, *, scenario: Scenario, session: S
             from sim.export.notes import outlook, teacher_notes
 
             seen = outlook(scenario, exhaustive(scenario, max_nodes=options.max_nodes, progress=progress))
-            return [_printed(base, teacher_notes(scenario, seen, main, paper=options.paper), fmt)]
+            tables = options.debrief if options.debrief is not None else ()
+            return [_printed(base, teacher_notes(scenario, seen, main, tables, paper=options.paper), fmt)]
 
         return notes
     if kind in ("tree", "graph"):

@@ -6,9 +6,10 @@ articles report; where the sources disagree; each article's own inconsistencies 
 the claims only one article makes; every discussion prompt; and, once a room has
 played, its debrief.
 
-The debrief is a hook: ``debrief`` takes one story view per table (label, Story),
-so a room can pass its tables' paths when rooms exist; without it the section is left
-out.
+The debrief: ``debrief`` takes a room's debrief (:class:`sim.room.debrief.Debrief`: the
+path each table took, the orders by round, the decisions with the explorer's odds, the
+prompts with the groups' notes; laid out by :func:`sim.export.debrief.notes_section`),
+or just one story view per table (label, Story); without it the section is left out.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sim.analysis.length import Length, length
 from sim.engine.model import Act, Scenario
 from sim.engine.vocab import VIEW_PHRASES, Basis, Kind
 from sim.export import html as H
+from sim.room.debrief import Debrief
 from sim.export.story import JUDGEMENTS_LEAD, WEIGHTS_NOTE, Beat, Story, Views, percent
 
 
@@ -42,7 +44,7 @@ def teacher_notes(
     scn: Scenario,
     seen: Outlook,
     main_line: Story | None = None,
-    debrief: Sequence[tuple[str, Story]] = (),
+    debrief: Debrief | Sequence[tuple[str, Story]] = (),
     paper: str = "a4",
 ) -> str:
     """The teacher's notes as a complete HTML document."""
@@ -171,7 +173,11 @@ def _endings(scn: Scenario, views: Views) -> str:
     return "".join(out)
 
 
-def _debrief(tables: Sequence[tuple[str, Story]]) -> str:
+def _debrief(tables: Debrief | Sequence[tuple[str, Story]]) -> str:
+    if isinstance(tables, Debrief):
+        from sim.export.debrief import notes_section
+
+        return notes_section(tables)
     if not tables:
         return ""
     out = [H.h(2, "Debrief: what each table did")]

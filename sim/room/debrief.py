@@ -1,0 +1,360 @@
+"""The debrief of a room, and of every room (table) of one scenario: what each table did,
+and what else could have happened.
+
+For each table: the path it took (its story); every side's orders by round, once revealed
+(an order still sealed, replaced before the reveal or voided by an inject is never shown);
+every branch point a person decided (a group's own choice, the facilitator's rulings and
+injects, with the reasons stated), each with the branches that were on offer and the
+explorer's ending odds from there, before and after the decision; the discussion prompts
+raised, with the groups' notes on each; the facilitator's notes.
+
+Pure: it reads a room's state (:class:`sim.room.state.RoomState`, the fold of its log) and
+runs the explorer (:mod:`sim.analysis.explore`); no store, no clock, no terminal. The
+odds are bounded: :data:`PLAYOUTS` seeded playouts sample them, and where those met few
+distinct states (:data:`EXACT_PROBE`) every branch is followed instead, up to
+:data:`EXACT_NODES` nodes (the debrief says which it gives). An :class:`Explorer` caches by state, so the tables of one scenario,
+which share their first steps, explore them once. Odds read the author's weights; they
+are not a forecast.
+
+Rendered as Markdown here (:func:`markdown`) and as a printable document by
+:mod:`sim.export.debrief` (HTML, PDF through the export registry, and the teacher's notes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sim.analysis.explore import exhaustive, playouts
+from sim.engine import core
+from sim.engine.core import Node
+from sim.engine.model import Scenario
+from sim.engine.vocab import RULING_HELP, How, Ruling, TurnMode
+from sim.export.story import Story, percent, story
+from sim.room.state import Decision, RoomState, Round
+from sim.room.view import _label as act_label
+from sim.store.rooms import FACILITATOR
+
+PLAYOUTS = 100  # seeded playouts from each state: the sample, and the probe of how big its tree is
+EXACT_PROBE = 400  # follow every branch only where the playouts met at most this many distinct states ...
+EXACT_NODES = 20_000  # ... and every branch takes at most this many nodes (else the playouts' shares stand)
+PLAYOUT_SEED = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Odds:
+    """The ending odds from one state under the author's weights."""
+
+    endings: tuple[tuple[str, str, float], ...]  # (ending id, title, share), highest first; endings with no share left out
+    open: float  # still running when the exploration stopped
+    dead: float  # a dead end: nothing on offer, no ending
+    exact: bool  # every branch followed (else sampled by playouts)
+    playouts: int  # how many, when sampled
+
+    @property
+    def method(self) -> str:
+        return "every branch followed" if self.exact else f"{self.playouts} seeded playouts"
+
+    def share(self, ending_id: str) -> float:
+        return next((p for e, _t, p in self.endings if e == ending_id), 0.0)
+
+
+class Explorer:
+    """Ending odds from a state, bounded, cached by state (one per scenario and debrief; a
+    screen may keep one to make a second debrief of the same rooms instant)."""
+
+    def __init__(self, scenario: Scenario, n_playouts: int = PLAYOUTS, exact_probe: int = EXACT_PROBE, exact_nodes: int = EXACT_NODES):
+        self.scenario = scenario
+        self.exact_probe = exact_probe
+        self.exact_nodes = exact_nodes
+        self.n_playouts = n_playouts
+        self._cache: dict[Node, Odds] = {}
+        self.explored = 0  # states explored (cache misses)
+        self.sampled = 0  # ... of which by playouts
+
+    def odds(self, node: Node) -> Odds:
+        found = self._cache.get(node)
+        if found is not None:
+            return found
+        scn = self.scenario
+        self.explored += 1
+        # The playouts come first: cheap, and their distinct states say whether following every
+        # branch is cheap too (a failed exhaustive attempt from an early state of a long
+        # scenario would cost seconds).
+        result = playouts(scn, self.n_playouts, PLAYOUT_SEED, root=node)
+        exact = False
+        if result.distinct <= self.exact_probe:
+            full = exhaustive(scn, root=node, max_nodes=self.exact_nodes)
+            if full.complete:
+                result, exact = full, True
+        if not exact:
+            self.sampled += 1
+        titles = {e.id: e.title for e in scn.endings}
+        ranked = sorted(((k, titles[k], p) for k, p in result.endings.items() if p > 0), key=lambda x: (-x[2], x[0]))
+        found = self._cache[node] = Odds(tuple(ranked), result.open, result.dead, exact, 0 if exact else self.n_playouts)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """One branch on offer where a decision was made."""
+
+    act: str
+    label: str
+    share: float  # the author's weight over the total there
+    taken: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A branch point a person decided: a group's own choice, or the facilitator's."""
+
+    turn: int
+    at: float
+    by: str  # "the facilitator" or the side's name
+    who: str  # 'facilitator' or 'seat:SIDE'
+    owner: str  # whose branch point it was, in words ("Russia", "chance")
+    taken: str  # what was decided, in words
+    act: str
+    ruling: str | None  # roll | pick | override | inject (the facilitator's)
+    ruling_text: str | None  # "overrode the author's weights"
+    reason: str | None
+    how: str  # picked | rolled
+    branches: tuple[Branch, ...]  # what was on offer (an inject: the event's branches come after it)
+    before: Odds  # from the branch point
+    after: Odds  # after the branch taken
+
+    @property
+    def decision(self) -> str:
+        """ "the facilitator (overrode the author's weights: REASON)", "Russia (rolled by the author's weights)"."""
+        if self.ruling_text:
+            return f"{self.by} ({self.ruling_text}" + (f": {self.reason})" if self.reason else ")")
+        return f"{self.by} (" + ("asked for the author's roll)" if self.how == How.ROLLED else "chose)")
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    side: str
+    side_name: str
+    label: str
+    how: str  # "ordered", "passed" (the group gave no order), "rolled" (no group: the author's weights)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundOrders:
+    """A sealed round, as revealed: every side's order in the turn order."""
+
+    turn: int
+    at: float
+    given: tuple[Given, ...]
+    before: Odds
+    after: Odds
+
+
+@dataclass(frozen=True, slots=True)
+class NoteLine:
+    by: str  # "Russia's group" or "the facilitator"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PromptNotes:
+    prompt: str
+    notes: tuple[NoteLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One room's debrief."""
+
+    room: int
+    title: str
+    seed: int
+    turns: str  # "rounds" or "sealed"
+    status: str  # waiting | running | paused | ended
+    seated: tuple[str, ...]  # the sides' names a group played
+    story: Story  # the path it took
+    rounds: tuple[RoundOrders, ...]
+    points: tuple[Point, ...]
+    prompts: tuple[PromptNotes, ...]
+    notes: tuple[NoteLine, ...]  # notes on no prompt (the facilitator's, and groups' general ones)
+    start: Odds  # from the start, for comparison
+    ending: str | None  # the ending's title
+    ended_reason: str | None  # why the facilitator ended the game, if it did
+    notices: tuple[str, ...]  # log entries that no longer apply (the scenario changed)
+
+
+@dataclass(frozen=True, slots=True)
+class Debrief:
+    scenario_id: str
+    scenario_title: str
+    disclaimer: str
+    tables: tuple[Table, ...]
+    endings: tuple[tuple[str, str], ...]  # every ending (id, title), as the scenario declares them
+    explored: int  # states the explorer followed
+    sampled: int  # ... of which by playouts
+
+
+def debrief(states: Sequence[RoomState], explorer: Explorer | None = None) -> Debrief:
+    """The debrief of one room, or of every room of one scenario (the tables in the order
+    given). Raises ValueError for no rooms or rooms of different scenarios."""
+    if not states:
+        raise ValueError("a debrief needs at least one room")
+    scn = states[0].scenario
+    if any(s.scenario.id != scn.id for s in states):
+        raise ValueError("a debrief across rooms takes the rooms of one scenario")
+    explorer = explorer if explorer is not None and explorer.scenario is scn else Explorer(scn)
+    tables = tuple(table(s, explorer) for s in states)
+    return Debrief(scn.id, scn.title, scn.disclaimer, tables, tuple((e.id, e.title) for e in scn.endings), explorer.explored, explorer.sampled)
+
+
+def table(state: RoomState, explorer: Explorer) -> Table:
+    """One room's debrief (see the module's docstring)."""
+    scn, s = state.scenario, state.session
+    return Table(
+        room=state.meta.id,
+        title=state.meta.title,
+        seed=state.meta.seed,
+        turns=str(scn.turn_mode),
+        status=state.phase,
+        seated=tuple(scn.actor_name(a) for a in state.meta.seated),
+        story=story(s),
+        rounds=tuple(_round(state, r, explorer) for r in state.rounds),
+        points=tuple(_point(state, d, explorer) for d in state.decisions),
+        prompts=tuple(PromptNotes(p, tuple(_note(scn, n) for n in state.notes if n.prompt == p)) for p in state.prompts()),
+        notes=tuple(_note(scn, n) for n in state.notes if n.prompt is None),
+        start=explorer.odds(s.steps[0].node),
+        ending=scn.endings[s.node.ending].title if s.node.over else None,
+        ended_reason=state.ended_reason,
+        notices=tuple(state.dropped),
+    )
+
+
+def _who(scn: Scenario, who: str) -> str:
+    return "the facilitator" if who == FACILITATOR else f"{scn.actor_name(who.partition(':')[2])}'s group"
+
+
+def _note(scn: Scenario, n) -> NoteLine:
+    return NoteLine(_who(scn, n.who), n.text)
+
+
+def _point(state: RoomState, d: Decision, explorer: Explorer) -> Point:
+    scn, s = state.scenario, state.session
+    parent, child = s.steps[d.step], s.steps[d.child]
+    options = [] if d.ruling == Ruling.INJECT else core.options(scn, parent.node)  # an inject was on no one's list
+    branches = tuple(Branch(o.act.id, act_label(scn, o.act.id), o.probability, o.act.id == d.act) for o in options)
+    by = "the facilitator" if d.who == FACILITATOR else scn.actor_name(d.who.partition(":")[2])
+    return Point(
+        turn=parent.node.turn, at=d.at, by=by, who=d.who, owner=scn.owner_name(d.owner) if d.owner != FACILITATOR else "the facilitator",
+        taken=act_label(scn, d.act), act=d.act, ruling=str(d.ruling) if d.ruling else None,
+        ruling_text=RULING_HELP.get(d.ruling) if d.ruling else None, reason=d.reason, how=str(d.how),
+        branches=branches, before=explorer.odds(parent.node), after=explorer.odds(child.node),
+    )  # fmt: skip
+
+
+def _round(state: RoomState, r: Round, explorer: Explorer) -> RoundOrders:
+    scn, s = state.scenario, state.session
+    path = s.path()
+    at = next(i for i, step in enumerate(path) if step.id == r.step)
+    last = path[min(at + len(r.given), len(path) - 1)]  # each order is a step of the path
+    given = tuple(Given(g.side, scn.actor_name(g.side), _order_label(scn, g.act), g.how) for g in r.given)
+    return RoundOrders(r.turn, r.at, given, explorer.odds(path[at].node), explorer.odds(last.node))
+
+
+def _order_label(scn: Scenario, act_id: str) -> str:
+    act = scn.by_id.get(act_id)
+    return act.label if act is not None else act_id
+
+
+# --- Markdown -------------------------------------------------------------------------------------
+
+HOW_GIVEN = {"ordered": "ordered", "passed": "gave no order: passed", "rolled": "no group: the author's weights"}
+
+
+def odds_line(odds: Odds, limit: int = 4) -> str:
+    """ "Truce holds 62%, Stalemate 30%, 2 more 8% (every branch followed)"."""
+    shown = [f"{title} {percent(p)}" for _e, title, p in odds.endings[:limit]]
+    rest = odds.endings[limit:]
+    if rest:
+        shown.append(f"{len(rest)} more {percent(sum(p for *_x, p in rest))}")
+    if odds.open:
+        shown.append(f"still running {percent(odds.open)}")
+    if odds.dead:
+        shown.append(f"dead end {percent(odds.dead)}")
+    return (", ".join(shown) or "no ending within the horizon") + f" ({odds.method})"
+
+
+def markdown(d: Debrief) -> str:
+    """The debrief as Markdown: one section per table."""
+    out = [f"# Debrief: {d.scenario_title}", "", f"*Scenario `{d.scenario_id}`; {len(d.tables)} table{'s' if len(d.tables) != 1 else ''}.* {d.disclaimer}", ""]
+    out += ["The odds are the explorer's, from the state the table was in, under the author's illustrative weights: what else could have happened, not a forecast.", ""]
+    if len(d.tables) > 1:
+        out += ["## How the tables ended", ""]
+        out += [f"- **{t.title}** (room {t.room}): {_ended(t)}" for t in d.tables]
+        out.append("")
+    for t in d.tables:
+        out += _table_md(t)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _ended(t: Table) -> str:
+    if t.ending:
+        return t.ending
+    if t.status == "ended":
+        return "ended by the facilitator" + (f" ({t.ended_reason})" if t.ended_reason else "") + f" at turn {t.story.turn}"
+    return f"still playing, at turn {t.story.turn}"
+
+
+def _table_md(t: Table) -> list[str]:
+    out = [f"## {t.title} (room {t.room})", ""]
+    out.append(f"Played in {'sealed rounds' if t.turns == TurnMode.SEALED else 'rounds'}, seed {t.seed}; groups played " + (", ".join(t.seated) or "no side") + f". {_ended(t)[0].upper()}{_ended(t)[1:]}.")
+    out += ["", f"From the start: {odds_line(t.start)}.", ""]
+    out += ["### The path", ""]
+    out += [f"{i}. Turn {b.turn}: {b.heading} ({b.decision})" for i, b in enumerate(path_beats(t.story), 1)]
+    out.append("")
+    if t.rounds:
+        out += ["### Orders by round", ""]
+        for r in t.rounds:
+            out.append(f"- **Turn {r.turn}**")
+            out += [f"  - {g.side_name}: {g.label} ({HOW_GIVEN.get(g.how, g.how)})" for g in r.given]
+            out.append(f"  - Odds before the orders: {odds_line(r.before)}; after: {odds_line(r.after)}")
+        out.append("")
+    if t.points:
+        out += ["### Decisions", ""]
+        for p in t.points:
+            out.append(f"- **Turn {p.turn}, {p.owner}'s branch point:** {p.taken}. Decided by {p.decision}.")
+            others = [f"{b.label} {percent(b.share)}" for b in p.branches if not b.taken]
+            if others:
+                out.append(f"  - On offer besides (the author's weights): {'; '.join(others)}")
+            out.append(f"  - Odds from there: {odds_line(p.before)}")
+            out.append(f"  - After this decision: {odds_line(p.after)}")
+        out.append("")
+    out += ["### Prompts and the groups' notes", ""]
+    if not t.prompts:
+        out += ["No prompt was raised on this path.", ""]
+    for pr in t.prompts:
+        out.append(f"> **{pr.prompt}**")
+        out.append("")
+        out += [f"- *{n.by}:* {_one(n.text)}" for n in pr.notes] or ["- (no notes)"]
+        out.append("")
+    if t.notes:
+        out += ["### Other notes", ""]
+        out += [f"- *{n.by}:* {_one(n.text)}" for n in t.notes]
+        out.append("")
+    if t.notices:
+        out += ["### Not replayed", ""]
+        out += [f"- {n}" for n in t.notices]
+        out.append("")
+    return out
+
+
+def path_beats(view: Story) -> Iterable:
+    """The path's beats, without the routine event branches nobody decided and that changed nothing."""
+    from sim.engine.vocab import Kind
+
+    return [b for b in view.beats() if not (b.kind == Kind.EVENT and not b.changes and not b.ruling)]
+
+
+def _one(text: str) -> str:
+    """A note on one Markdown line (its own line breaks kept as spaces)."""
+    return " ".join(text.split())
