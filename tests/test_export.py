@@ -429,6 +429,8 @@ def test_another_negotiation_with_one_source_exports_every_kind(tmp_path):
     assert "Where the path stopped" in words and "Where the sources disagree" not in words
     assert leaks(scn, view, words) == []
     for kind, spec in KINDS.items():
+        if spec.needs == "room":  # an open table has no rooms; the river of tests/test_room_debrief.py is another negotiation
+            continue
         fmt = "html" if "html" in spec.formats else ("dot" if "dot" in spec.formats else spec.formats[0])
         docs = produce(kind, fmt, scenario=scn, session=session, options=Options())
         assert docs and all(d.data for d in docs), kind
