@@ -302,7 +302,7 @@ class Room:
                 if self.state.dropped:
                     raise RoomError(
                         f"room {self.id} no longer replays on its scenario as it is now ({len(self.state.dropped)} of its acts do not apply); "
-                        "export it (sim class export) and start a new room"
+                        "export it (sim rooms export ROOM) and start a new room"
                     )
                 refused = rooms.may_write(member, kind, {})
                 if refused:
