@@ -230,6 +230,9 @@ def test_a_role_sheet_per_side_with_its_briefing_red_lines_and_quoted_stances(tm
             assert all(" ".join(q.text.split()) in words for q in st.quotes)
             if st.red_line:
                 assert st.red_line in words
+        listed = re.search(r"Your red lines</h3>(.*?)</(?:ul|p)>", role_sheet(scn, actor.id), re.S).group(1).count("<li>")
+        stated = [st.red_line for st in own if st.red_line]
+        assert listed == (len(actor.briefing.red_lines) or len(stated)), "each red line listed once"
         others = [st for st in scn.stances if st.actor != actor.id and st.summary not in {o.summary for o in own}]
         assert not [st.summary for st in others if " ".join(st.summary.split()) in words], "another side's stances"
     russia = next(a for a in sides if a.id == "russia")

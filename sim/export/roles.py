@@ -54,7 +54,9 @@ def _body(scn: Scenario, actor: ActorInfo) -> str:
         out += [H.h(3, "What you want"), H.ul(b.wants)]
     if b.fears:
         out += [H.h(3, "What you fear"), H.ul(b.fears)]
-    red_lines = [*b.red_lines, *(st.red_line for st in scn.stances if st.actor == actor.id and st.red_line)]
+    # The briefing's red lines restate the stances' in prose, so listing both printed each twice; the
+    # stances' own go with each stance below, and stand in here only where the briefing gives none.
+    red_lines = list(b.red_lines) or [st.red_line for st in scn.stances if st.actor == actor.id and st.red_line]
     out.append(H.h(3, "Your red lines"))
     out.append(H.ul(red_lines) if red_lines else H.p("The articles record none."))
     if b.quotes:
