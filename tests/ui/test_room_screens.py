@@ -79,6 +79,19 @@ async def test_the_console_starts_the_room_and_sees_who_ordered_never_needing_a_
         assert "(no order: passed)" in shown(app)
         view = t.room.view(t.f)
         assert view.rounds and view.rounds[0].given[0].act == "up_build"
+        # the timer, the weights and the end, by their keys
+        await pilot.press("t", *"2:30", "enter")
+        await until(pilot, lambda: t.room.view(t.f).timer.deadline is not None)
+        assert 140 < t.room.view(t.f).timer.left(__import__("time").time()) <= 150
+        await until(pilot, lambda: "left" in str(app.screen.query_one("#header").render()))
+        await pilot.press("t", *"soon", "enter")  # not a time: said, nothing written
+        await until(pilot, lambda: t.room.view(t.f).timer.deadline is not None)
+        assert not t.room.view(t.seat["broker"]).weights_visible
+        await pilot.press("w")
+        await until(pilot, lambda: t.room.view(t.seat["broker"]).weights_visible)
+        await pilot.press("e", *"Out of time", "enter")
+        await until(pilot, lambda: "Ended by the facilitator: Out of time" in shown(app))
+        assert t.room.view(t.seat["broker"]).status == "ended"
 
 
 async def test_a_seat_orders_sees_its_own_briefing_only_and_the_weights_only_when_shown(sealed):
