@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import types
 
 import pytest
@@ -168,7 +170,7 @@ def test_condition_does_not_mutate_state(ns):
         ("pressure in (1,) == true", "'in' cannot be chained"),
         ("pressure > 1.5", "float values are not allowed"),
         ("pressure == None", "NoneType values are not allowed"),
-        ("pressure > 10000000000", "too large"),
+        ("pressure > 10000000000000000", "too large"),
         ("(pressure, trust) == (1, 2)", "a list of values may only follow 'in'"),
         ("done(us_put, russia_reply)", "takes exactly one"),
         ("done(x=1)", "takes exactly one"),
@@ -490,14 +492,21 @@ def test_effects_do_not_mutate_their_input(ns):
         ("pressure += 10", {}, 3),  # clamped to max 3
         ("pressure -= 1", {}, 0),
         ("pressure -= 10", {}, 0),  # clamped to min 0
-        ("pressure = 99", {}, 3),
-        ("pressure = -7", {}, 0),
         ("pressure = trust + 2", {"trust": 4}, 3),
+        ("pressure = trust - 9", {"trust": 4}, 0),
         ("pressure += count(us_put)", {}, 3),
     ],
 )
 def test_numeric_effects_clamp_to_declared_bounds(ns, text, over, want):
     assert effect(text, ns, **over)[PRESSURE] == want
+
+
+@pytest.mark.parametrize("text, message", [("pressure = 99", "99 is outside the bounds of pressure (0 to 3)"), ("pressure = -7", "-7 is outside the bounds of pressure (0 to 3)")])
+def test_assigning_a_constant_outside_the_bounds_is_an_error_not_a_silent_clamp(ns, text, message):
+    with pytest.raises(ExprError, match=re.escape(message)) as exc:
+        effect(text, ns)
+    assert exc.value.offset == len("pressure = ")
+    assert effect("pressure = 3", ns)[PRESSURE] == 3 and effect("pressure = 0", ns)[PRESSURE] == 0
 
 
 def test_clamping_uses_each_variables_own_bounds(ns):

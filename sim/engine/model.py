@@ -24,7 +24,7 @@ from sim.engine.vocab import (  # noqa: F401 - renderers import them from here
     View,
 )
 from sim.expr.compiler import Compiled
-from sim.expr.types import Slot
+from sim.expr.types import IntType, Slot
 
 MOVE = Kind.MOVE
 REACTION = Kind.REACTION
@@ -123,7 +123,15 @@ class VarInfo:
 
     def phrase(self, state: tuple) -> str:
         value = self.slot.show(state)
-        return self.describe.get(value, value)
+        return self.describe.get(value) or self.displayed(value) or value
+
+    def displayed(self, value: str) -> str | None:
+        """A number as the author asks it shown (unit, thousands, sign), from its written
+        form; None when the variable is not a number or asks for nothing."""
+        typ = self.slot.type
+        if isinstance(typ, IntType) and (typ.unit or typ.style != "plain") and value.lstrip("-").isdigit():
+            return typ.display(int(value))
+        return None
 
 
 @dataclass(slots=True)
@@ -165,6 +173,7 @@ class Act:
     weigh: Callable[[tuple], float] | None = None
     weight_when: tuple[tuple[Compiled | None, float], ...] = ()  # (condition or None for otherwise, weight)
     is_pass: bool = False  # the pass every side has in rounds (an act that changes nothing)
+    assigns: tuple[tuple[int, object], ...] = ()  # per effect: (slot written, raw constant set, or None)
 
     @property
     def kind(self) -> str:
@@ -232,6 +241,7 @@ class Version:
     text: str
     summary: str
     span: tuple[int, int] | None
+    speaker: str | None = None  # "Dmitry Peskov (Russia)": who characterises it so, within its source
 
 
 @dataclass(slots=True)

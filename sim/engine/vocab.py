@@ -206,5 +206,7 @@ TURN_MODE_HELP: dict[TurnMode, str] = {
     TurnMode.SEALED: "sealed rounds: every side chooses unseen; then the choices apply in order",
 }
 
+NO_POSITION = "none"  # a stance's value when a side has no position (yet) on an issue
+NO_POSITION_TEXT = "no position yet"  # how a reader sees it
 CHANCE = "chance"  # the owner of an event's branches
 TABLE = "table"  # the owner of an open table's decision: any side, as the director chooses

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from sim.engine.model import QuoteRef, Scenario, SourceInfo
 from sim.engine.session import Session
 from sim.engine.trace import Fired
-from sim.engine.vocab import ACTS, BASIS_HELP, CHANCE, FACILITATOR, RULING_HELP, TABLE, VIEW_PHRASES, How, Kind
+from sim.engine.vocab import ACTS, BASIS_HELP, CHANCE, FACILITATOR, NO_POSITION, NO_POSITION_TEXT, RULING_HELP, TABLE, VIEW_PHRASES, How, Kind
 
 WEIGHTS_NOTE = "Weights are the author's illustrative judgement, not a forecast."
 RATIONALE_LEAD = "Why this weight (the author's illustrative judgement)"
@@ -314,7 +314,7 @@ def readable(scn: Scenario, name: str, value: str) -> tuple[str, str]:
     described value, or the side and issue title of a stance, instead of internal ids."""
     var = _variables(scn).get(name)
     if var is not None:
-        return var.label, var.describe.get(value, _value(value))
+        return var.label, var.describe.get(value) or var.displayed(value) or _value(value)
     actor, _, issue = name.partition(".")
     if actor in scn.actors and issue in scn.issues:
         return f"{scn.actors[actor].short}: {scn.issues[issue].title}", _option(scn, issue, value)
@@ -328,6 +328,8 @@ def _value(value: str) -> str:
 
 def _option(scn: Scenario, issue: str, value: str) -> str:
     described = scn.issues[issue].options.get(value)
+    if not described and value == NO_POSITION:
+        return NO_POSITION_TEXT
     return described if described else humanize(value)
 
 

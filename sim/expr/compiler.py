@@ -22,7 +22,7 @@ from sim.expr.types import BOOL, BoolType, EnumType, IntType, Slot, Type
 
 MAX_CHARS = 1000
 MAX_NODES = 200
-MAX_INT = 1_000_000_000
+MAX_INT = 10**15  # the largest literal (and variable bound) the format takes
 HISTORY_FUNCS = ("done", "count", "since")
 _CONSTANT_NAMES = {"true": True, "false": False, "True": True, "False": False}
 
@@ -59,6 +59,7 @@ class Compiled:
     tree: ast.AST | None = field(default=None, repr=False)  # the generated tree, unparsed on demand
     guards: tuple[tuple[int, tuple], ...] = ()  # conjuncts pinning a slot: (index, allowed values)
     deps: tuple[tuple[int, frozenset[int]], ...] = ()  # effects: (slot written, slots its value reads)
+    assigns: tuple[tuple[int, object], ...] = ()  # effects: (slot written, the raw value it sets, or None if not a constant)
     body: ast.expr | None = field(default=None, repr=False)  # conditions: the safe tree over `s`
 
     @property
@@ -104,6 +105,7 @@ def compile_effects(
     ]
     writes: list[Slot] = []
     deps: list[tuple[int, frozenset[int]]] = []
+    assigns: list[tuple[int, object]] = []
     for i, text in enumerate(texts):
         checker.stmt_reads = set()
         try:
@@ -116,6 +118,7 @@ def compile_effects(
         stmts.append(stmt)
         writes.append(slot)
         deps.append((slot.index, frozenset(checker.stmt_reads)))
+        assigns.append((slot.index, stmt.value.value if isinstance(stmt.value, ast.Constant) else None))
     for slot, what in extra:
         target = ast.Subscript(ast.Name("l", ast.Load()), ast.Constant(slot), ast.Store())
         if what == "count":
@@ -133,6 +136,7 @@ def compile_effects(
     exec(code, scope)  # noqa: S102 - the tree holds only nodes built above
     compiled = Compiled("; ".join(texts), scope["apply"], tuple(checker.reads), tuple(writes), module)
     compiled.deps = tuple(deps)
+    compiled.assigns = tuple(assigns)
     return compiled
 
 
@@ -465,6 +469,9 @@ def _effect(text: str, checker: _Checker) -> tuple[ast.stmt, Slot]:
             value = ast.Call(ast.Name("_bool", ast.Load()), [value], [])
         else:
             checker._want_int(vt, st.value)
+            const = _int_constant(st.value)
+            if const is not None and not typ.lo <= const <= typ.hi:
+                raise ExprError(f"{const} is outside the bounds of {slot.name} ({typ.lo} to {typ.hi})", _where(st.value))
             value = _clamp(value, typ)
     elif isinstance(st, ast.AugAssign):
         if not isinstance(st.op, ast.Add | ast.Sub):
@@ -482,6 +489,17 @@ def _effect(text: str, checker: _Checker) -> tuple[ast.stmt, Slot]:
         )
     target = ast.Subscript(ast.Name("l", ast.Load()), ast.Constant(slot.index), ast.Store())
     return ast.Assign([target], value), slot
+
+
+def _int_constant(node: ast.AST) -> int | None:
+    """The whole number a literal (or a signed literal) stands for; None for anything else."""
+    sign = 1
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        sign = -1 if isinstance(node.op, ast.USub) else 1
+        node = node.operand
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return sign * node.value
+    return None
 
 
 def _clamp(value: ast.expr, typ: IntType) -> ast.expr:

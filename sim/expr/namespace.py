@@ -19,6 +19,11 @@ class SlotTable:
         self.stances: dict[tuple[str, str], Slot] = {}
         self.acts: list[str] = []
         self.hist: dict[tuple[str, str], Slot] = {}  # (act, "count"|"last") -> slot
+        # A stance no one declared, named by a condition or effect, gets its slot then (a
+        # side with no position yet may take one): the builder sets what makes one.
+        self.actor_ids: set[str] = set()
+        self.stance_type = lambda issue: None  # the issue's type, or None for an unknown issue
+        self.made: list[tuple[str, str]] = []  # stances made so, in order
 
     def add(self, name: str, typ, kind: str = "value") -> Slot:
         slot = Slot(len(self.slots), typ, name, kind)
@@ -42,7 +47,13 @@ class SlotTable:
         return list(self.vars)
 
     def stance(self, actor, issue):
-        return self.stances.get((actor, issue))
+        slot = self.stances.get((actor, issue))
+        if slot is None and actor in self.actor_ids:
+            typ = self.stance_type(issue)
+            if typ is not None:
+                slot = self.add_stance(actor, issue, typ)
+                self.made.append((actor, issue))
+        return slot
 
     def stance_names(self):
         return [f"{a}.{i}" for a, i in self.stances]

@@ -18,12 +18,25 @@ class BoolType:
 class IntType:
     lo: int
     hi: int
+    unit: str = ""  # shown after the number ("m³/s")
+    style: str = "plain"  # plain (1200), thousands (1,200) or signed (+3)
 
     def describe(self) -> str:
-        return f"a whole number from {self.lo} to {self.hi}"
+        return f"a whole number from {self.lo} to {self.hi}" + (f" ({self.unit})" if self.unit else "")
 
     def show(self, raw) -> str:
+        """The value as scripts, traces and JSON write it (what ``expect: {state: ...}`` compares)."""
         return str(raw)
+
+    def display(self, raw) -> str:
+        """The value as a reader sees it: in the author's format, with the unit."""
+        if self.style == "thousands":
+            text = f"{raw:,}"
+        elif self.style == "signed":
+            text = f"{raw:+d}"
+        else:
+            text = str(raw)
+        return f"{text} {self.unit}" if self.unit else text
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from sim.diagnostics import WARNING, Diagnostic, InputError, cut, did_you_mean
 from sim.engine import core
 from sim.engine import model as e
-from sim.engine.vocab import Answer, Basis, Category, TurnMode, View
+from sim.engine.vocab import NO_POSITION, Answer, Basis, Category, TurnMode, View
 from sim.expr import batch
 from sim.expr.compiler import Compiled, ExprError, compile_condition, compile_effects
 from sim.expr.namespace import SlotTable
@@ -182,6 +182,7 @@ class _Builder:
         horizon = next((x.index for x in endings if x.id == meta.on_horizon), -1)
         if horizon < 0:
             self.meta_err("on_horizon", f"unknown ending '{meta.on_horizon}'{did_you_mean(meta.on_horizon, [x.id for x in endings])}")
+        stances += self.taken_stances()
         initial = self.initial_state(variables, stances)
         if any(d.severity != WARNING for d in self.diags):
             return None
@@ -353,7 +354,7 @@ class _Builder:
                     self.err("variables", name, "max", msg=f"max ({var.max}) is below min ({var.min})")
                 if not var.min <= var.initial <= var.max:
                     self.err("variables", name, "initial", msg=f"initial value {var.initial} is outside {var.min}..{var.max}")
-                typ = IntType(var.min, var.max)
+                typ = IntType(var.min, var.max, var.unit or "", var.format)
             else:
                 typ = BOOL
             slot = self.ns.add_variable(name, typ)
@@ -368,6 +369,14 @@ class _Builder:
             var.scope = self.cond(text, "variables", var.name, "scope")
 
     def build_stance_slots(self) -> list[tuple[str, str, m.Stance]]:
+        """A slot for each declared stance. Every stance of an issue takes the issue's
+        options or ``none`` (no position yet), so a side with no stance on an issue can take
+        one during play: its slot is made the first time a condition or effect names it."""
+        for issue_id, info in self.issues.items():
+            if NO_POSITION in info.options:
+                self.err("issues", issue_id, "options", NO_POSITION, msg=f"'{NO_POSITION}' is not an option: it means no position yet, which every side may have", key=True)
+        self.ns.stance_type = lambda issue: self.stance_type(issue)
+        self.ns.actor_ids = set(self.actors)
         found = []
         for actor, by_issue in self.spec.sections["stances"].items():
             if actor not in self.actors:
@@ -379,11 +388,24 @@ class _Builder:
                 if info is None:
                     self.err("stance", key, msg=f"unknown issue '{issue}'{did_you_mean(issue, self.issues)}", key=True)
                     continue
-                if stance.position not in info.options:
-                    self.err("stance", key, "position", msg=f"'{stance.position}' is not an option of issue '{issue}'{did_you_mean(stance.position, info.options)}")
-                self.ns.add_stance(actor, issue, EnumType(f"issue {issue}", tuple(info.options)))
+                if stance.position not in info.options and stance.position != NO_POSITION:
+                    self.err("stance", key, "position", msg=f"'{stance.position}' is not an option of issue '{issue}'{did_you_mean(stance.position, info.options)} (or {NO_POSITION}: no position yet)")
+                if not stance.quotes and stance.position != NO_POSITION:
+                    self.err("stance", key, "quotes", msg="a stance quotes the words that state it (only a stance with position: none may go without)")
+                self.ns.add_stance(actor, issue, self.stance_type(issue))
                 found.append((actor, issue, stance))
         return found
+
+    def stance_type(self, issue: str) -> EnumType | None:
+        info = self.issues.get(issue)
+        return None if info is None else EnumType(f"issue {issue}", (*info.options, NO_POSITION))
+
+    def taken_stances(self) -> tuple[e.StanceInfo, ...]:
+        """Stances with no declared position that a condition or effect names: no position yet."""
+        return tuple(
+            e.StanceInfo(actor, issue, self.ns.stances[(actor, issue)], NO_POSITION, f"{self.actors[actor].name} has no position on record yet.", ())
+            for actor, issue in self.ns.made
+        )
 
     def build_stances(self, found) -> tuple[e.StanceInfo, ...]:
         out = []
@@ -437,8 +459,11 @@ class _Builder:
                     extra.append((slot.index, store))
         compiled = compile_effects(model.effects, self.ns, extra=extra, on_error=lambda i, exc: None)
         quotes = self.quotes(model.quotes, *where, "quotes")
-        if model.basis in ("reported", "possible") and not model.quotes:
-            self.err(*where, "basis", msg=f"an act with basis '{model.basis}' needs quotes from the articles (or basis: illustrative)")
+        demand_quotes = any(d.quotes for d in getattr(model, "demands", ()))
+        if model.basis == "reported" and not model.quotes:
+            self.err(*where, "basis", msg="an act with basis 'reported' needs quotes from the articles (or basis: possible or illustrative)")
+        elif model.basis == "possible" and not model.quotes and not demand_quotes:
+            self.err(*where, "basis", msg="an act with basis 'possible' needs quotes from the articles, its own or its demands' (or basis: illustrative)")
         demands: tuple[e.Demand, ...] = ()
         answer = None
         rationale = None
@@ -460,7 +485,7 @@ class _Builder:
             index=index, id=act_id, rule=rule_index, actor=actor, label=model.label,
             type=None if model.type is None else Category(model.type), basis=Basis(model.basis), text=model.text, when=when, check=check,
             test=check.fn if check else None, apply=compiled.fn,
-            effects=tuple(model.effects), writes=compiled.writes, deps=compiled.deps, quotes=quotes, weight=weight,
+            effects=tuple(model.effects), writes=compiled.writes, deps=compiled.deps, assigns=compiled.assigns, quotes=quotes, weight=weight,
             rationale=rationale, prompt=model.prompt, tags=tuple(model.tags), once=once,
             answer=answer, demands=demands, weigh=weigh, weight_when=weight_when,
         )  # fmt: skip
@@ -520,11 +545,12 @@ class _Builder:
         for did, dispute in self.spec.sections["disputes"].items():
             versions = []
             for i, v in enumerate(dispute.versions):
-                refs = self.quotes([m.Quote(source=v.source, text=v.text)], "disputes", did, "versions", i)
+                refs = self.quotes([m.Quote(source=v.source, text=v.text, speaker=v.speaker)], "disputes", did, "versions", i)
                 span = refs[0].span if refs else None
-                versions.append(e.Version(v.source, v.text, v.summary, span))
-            if len({v.source for v in dispute.versions}) < 2:
-                self.err("disputes", did, "versions", msg="a disagreement needs versions from at least two sources")
+                versions.append(e.Version(v.source, v.text, v.summary, span, refs[0].speaker if refs else None))
+            voices = {(v.source, v.speaker) for v in dispute.versions}
+            if len({v.source for v in dispute.versions}) < 2 and len(voices) < 2:
+                self.err("disputes", did, "versions", msg="a disagreement needs versions from two sources, or from two speakers in one source (give each its speaker)")
             out.append(e.DisputeInfo(did, dispute.topic, tuple(versions)))
         return tuple(out)
 

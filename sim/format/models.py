@@ -151,10 +151,11 @@ class Stance(Model):
     """An actor's position on an issue: part of the state, so it can shift."""
 
     position: Id
-    "One of the issue's options."
+    "One of the issue's options, or none: no position yet (a side may take one during play)."
     summary: Line
     "The position in plain, attributed words."
-    quotes: list[Quote] = Field(min_length=1)
+    quotes: list[Quote] = []
+    "The words that state it; required unless the position is none."
     red_line: RedLine | None = None
 
 
@@ -170,15 +171,22 @@ class EnumVariable(Model):
     "Where the variable matters (e.g. phase == \"ceasefire\"). Outside it, the value is reset to its initial value at the end of each turn and hidden, so that branches that differ only in forgotten details merge."
 
 
+BIG = 10**15  # integers as large as an author needs (a flow in m³/s, a budget), exact in JSON
+
+
 class IntVariable(Model):
     type: Literal["int"]
-    min: int = Field(ge=-1000, le=1000)
-    max: int = Field(ge=-1000, le=1000)
+    min: int = Field(ge=-BIG, le=BIG)
+    max: int = Field(ge=-BIG, le=BIG)
     initial: int
     label: Line | None = None
+    unit: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None = None
+    "Shown after the number: 'm³/s', '%', 'turns'."
+    format: Literal["plain", "thousands", "signed"] = "plain"
+    "How the number is shown: plain (1200), thousands (1,200) or signed (+3, -2)."
     show: bool = True
     scope: Expr | None = None
-    per_turn: int = Field(default=0, ge=-1000, le=1000)
+    per_turn: int = Field(default=0, ge=-BIG, le=BIG)
     "Added at the end of every turn that ends in scope, kept within min..max: a clock when 1."
 
 
@@ -318,10 +326,13 @@ class Version(Model):
     source: Id
     text: Text
     summary: Line
+    speaker: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")] | None = None
+    "Who characterises it so (actor or actor.person), when two speakers in one source disagree."
 
 
 class Dispute(Model):
-    """Where the sources disagree: every version, each with its source."""
+    """Where the sources disagree: every version, each with its source (two sources, or two
+    speakers in one source)."""
 
     topic: Line
     versions: list[Version] = Field(min_length=2)

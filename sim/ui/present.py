@@ -17,7 +17,7 @@ from sim.engine.core import owner as core_owner
 from sim.engine.core import options as core_options
 from sim.engine.model import BASIS_HELP, Act, ActorInfo, QuoteRef, Scenario, StanceInfo
 from sim.engine.session import Session, Step
-from sim.engine.vocab import CATEGORY_QUAD, CHANCE, HOW_HELP, How, Kind, Quad, TurnMode
+from sim.engine.vocab import CATEGORY_QUAD, CHANCE, HOW_HELP, NO_POSITION, NO_POSITION_TEXT, How, Kind, Quad, TurnMode
 from sim.export.story import WEIGHTS_NOTE, Beat, Ending, Note, Quote, StepView, Story, Views, humanize, percent, readable  # noqa: F401 (WEIGHTS_NOTE: for the screens)
 from sim.export.story import story as story_view
 from sim.ui.words import plural  # noqa: F401 (re-exported for the screens)
@@ -144,7 +144,7 @@ def stance_grid(scn: Scenario, state: tuple, key_only: bool = True) -> StanceGri
                 continue
             position = st.slot.show(state)
             crossed = bool(st.red_line_crossed and st.red_line_crossed.fn(state))
-            cells.append(StanceCell(humanize(position), st.red_line is not None, crossed, position != st.initial, st))
+            cells.append(StanceCell(NO_POSITION_TEXT if position == NO_POSITION else humanize(position), st.red_line is not None, crossed, position != st.initial, st))
         if any(c.stance for c in cells):
             rows.append((issue.title, cells))
             issues.append(issue.id)
@@ -162,9 +162,10 @@ def stance_detail(scn: Scenario, state: tuple, actor_id: str, issue_id: str) -> 
         out.append(f"no position on record in {sources_noun(scn, definite=True)}.")
     else:
         now = st.slot.show(state)
-        out.append(issue.options.get(now, humanize(now)))
+        said = lambda value: issue.options.get(value) or (NO_POSITION_TEXT if value == NO_POSITION else humanize(value))  # noqa: E731
+        out.append(said(now))
         if now != st.initial:
-            out.append(f" (was: {issue.options.get(st.initial, humanize(st.initial))})", style="yellow")
+            out.append(f" (was: {said(st.initial)})", style="yellow")
         out.append(f"\n{st.summary}")
         if st.red_line:
             crossed = bool(st.red_line_crossed and st.red_line_crossed.fn(state))
