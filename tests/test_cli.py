@@ -263,14 +263,27 @@ def test_explore_paths_prints_a_replayable_script_per_ending(repo, capsys):
 @pytest.mark.parametrize(
     "args, fragment",
     [
-        (["--depth", "0"], "--depth: error: must be at least 1"),
-        (["--playouts", "0"], "--playouts: error: must be between 1 and 10,000,000"),
+        (["--depth", "0"], "--depth must be at least 1 (a number of turns), not 0"),
+        (["--depth", "-1"], "--depth must be at least 1 (a number of turns), not -1"),
+        (["--playouts", "0"], "--playouts must be between 1 and 10,000,000, not 0"),
+        (["--max-nodes", "0"], "--max-nodes must be at least 1, not 0"),
+        (["--paths", "--playouts", "5"], "--paths prints a shortest path to each ending as script steps; --playouts does not apply to it"),
+        (["--paths", "--depth", "2", "--format", "json"], "--depth, --format do not apply to it"),
+        (["--paths", "--format", "text"], "--format does not apply to it"),
+        (["--playouts", "5", "--max-nodes", "9"], "--max-nodes caps exhaustive exploration; it does not apply with --playouts"),
     ],
 )
-def test_explore_rejects_bad_numbers(repo, capsys, args, fragment):
+def test_explore_refuses_bad_numbers_and_options_that_do_not_apply_as_usage_errors(repo, capsys, args, fragment):
     code, out, err = run(capsys, "explore", "ceasefire_30_day", *args)
-    assert code == 1 and out == ""
-    assert fragment in err
+    assert code == 2 and out == ""
+    assert err.strip().startswith("sim explore: error: ") and fragment in err, err
+
+
+def test_explore_says_when_the_depth_is_beyond_the_horizon(repo, capsys):
+    code, out, err = run(capsys, "explore", "ceasefire_30_day", "--depth", "99", "--format", "json")
+    assert code == 0
+    assert err.strip() == "sim explore: --depth 99 is beyond the horizon of ceasefire_30_day (8 turns): every path has ended by then, so the whole scenario is explored"
+    assert json.loads(out)["depth"] == 8 and json.loads(out)["open"] == 0
 
 
 # --- help, usage and version -------------------------------------------------------------------

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.analysis.explore import Coverage, exhaustive, reachable, turn_free
+from sim.analysis import explore as bound
+from sim.analysis.explore import MEMORY, Coverage, exhaustive, reachable, turn_free
 from sim.engine.model import REACTION, Scenario
 
 MAX_LINT_NODES = 400_000
+# How lint's note begins when the memory bound stopped its reachability walk (the CLI
+# then exits BOUNDED): the bound is MEMORY_BUDGET (sim.analysis.explore).
+BOUND_NOTE = "lint stopped at the memory bound"
+NEVER_HELD = "no side can ever hold this option"  # how that finding begins (sim validate gathers them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +37,14 @@ def lint(scn: Scenario, max_nodes: int = MAX_LINT_NODES) -> list[Finding]:
         result = reachable(scn, coverage, max_nodes=max_nodes)
     else:
         result = exhaustive(scn, max_nodes=max_nodes, coverage=coverage)
+    if result.stopped == MEMORY:
+        findings.append(Finding("scenario", "", ("horizon",), (
+            f"{BOUND_NOTE} ({bound.MEMORY_BUDGET // 2**20} MiB of states kept, {result.distinct:,} distinct states) without finishing; "
+            "the reachability checks were skipped (shorten the horizon, or give fewer branches or counters)"
+        )))  # fmt: skip
+        return findings
     if not result.complete:
-        findings.append(Finding("scenario", "", ("horizon",), f"lint explored {result.nodes} nodes without finishing; reachability checks skipped (shorten the horizon or reduce branching)"))
+        findings.append(Finding("scenario", "", ("horizon",), f"lint explored {result.nodes:,} nodes without finishing; reachability checks skipped (shorten the horizon or reduce branching)"))
         return findings
     for move in scn.moves:
         if move.index not in coverage.offered:
@@ -47,6 +58,20 @@ def lint(scn: Scenario, max_nodes: int = MAX_LINT_NODES) -> list[Finding]:
         for alt in rule.alternatives:
             if alt.index not in coverage.acts:
                 findings.append(Finding(section, rule.id, ("alternatives", alt.short_id), "this alternative is never taken on any path (its condition never holds when the rule fires)"))
+    for act in scn.acts:
+        if act.index not in coverage.branched or act.index in coverage.weighted:
+            continue  # never one of several options (then it is taken whatever its weight), or rolled somewhere
+        if act.rule >= 0:
+            rule = scn.rules[act.rule]
+            section = "reactions" if rule.kind == REACTION else "events"
+            findings.append(Finding(section, rule.id, ("alternatives", act.short_id, "weight"), "this branch's weight is 0 wherever it is eligible: a roll never takes it (a person still may)"))
+        elif not act.is_pass:
+            findings.append(Finding("moves", act.id, ("weight",), "this move's weight is 0 wherever it is offered: a roll never takes it (a person still may)"))
+    for rule in scn.rules:
+        if rule.index in coverage.all_zero:
+            section = "reactions" if rule.kind == REACTION else "events"
+            findings.append(Finding(section, rule.id, ("alternatives",), "somewhere every branch here has weight 0: a roll then takes each with equal odds"))
+    findings += options_never_held(scn)
     for ending in scn.endings:
         if ending.index not in coverage.endings:
             findings.append(Finding("endings", ending.id, (), "this ending is never reached"))
@@ -61,6 +86,33 @@ def lint(scn: Scenario, max_nodes: int = MAX_LINT_NODES) -> list[Finding]:
             described.add(text)
             findings.append(Finding("scenario", "", (), text))
     return findings
+
+
+def options_never_held(scn: Scenario) -> list[Finding]:
+    """Options of an issue whose stances change in play that no side can ever hold: no
+    stance starts there and no effect sets one to it (an effect copying another value
+    counts as setting any). Issues whose stances no effect changes are left out: there the
+    options not held describe positions the articles give no side, which is no mistake."""
+    held: dict[int, set] = {st.slot.index: {st.slot.type.values.index(st.initial)} for st in scn.stances}
+    anything: set[int] = set()
+    for act in scn.acts:
+        for slot, value in act.assigns:
+            if slot in held:
+                if value is None:
+                    anything.add(slot)
+                else:
+                    held[slot].add(value)
+    out = []
+    for issue in scn.issues.values():
+        slots = [st.slot for st in scn.stances if st.issue == issue.id]
+        if any(s.index in anything for s in slots):
+            continue  # one stance copies another: it could hold anything
+        if not any(value != s.type.values.index(st.initial) for st in scn.stances if st.issue == issue.id for s in (st.slot,) for value in held[s.index]):
+            continue  # no effect changes a stance on this issue
+        for option in issue.options:
+            if not any(s.type.values.index(option) in held[s.index] for s in slots):
+                out.append(Finding("issues", issue.id, ("options", option), f"{NEVER_HELD}: no stance starts there and no effect sets one to it"))
+    return out
 
 
 def ending_holds(scn: Scenario, coverage: Coverage):

@@ -5,23 +5,53 @@ from __future__ import annotations
 import json
 import sys
 
-from sim.analysis.explore import exhaustive, paths_to_endings, playouts
-from sim.diagnostics import InputError
+from sim.analysis import explore as bound
+from sim.analysis.explore import MEMORY, exhaustive, paths_to_endings, playouts
+from sim.diagnostics import UsageError
 from sim.format import load_scenario
 from sim.format.catalog import resolve
 
+MAX_NODES = 5_000_000
+BOUNDED = 6  # the exit code when the memory bound stopped the work (sim.cli.main.BOUNDED)
 
-def explore(name: str, depth: int | None, n_playouts: int | None, seed: int, max_nodes: int, fmt: str) -> int:
+
+def check_options(depth: int | None, n_playouts: int | None, max_nodes: int | None, fmt: str | None, paths: bool) -> None:
+    """Options out of range, or that do not apply together, are usage errors (exit 2)."""
     if depth is not None and depth < 1:
-        raise InputError.single("--depth", "must be at least 1")
+        raise UsageError(f"--depth must be at least 1 (a number of turns), not {depth}")
     if n_playouts is not None and not 1 <= n_playouts <= 10_000_000:
-        raise InputError.single("--playouts", "must be between 1 and 10,000,000")
+        raise UsageError(f"--playouts must be between 1 and 10,000,000, not {n_playouts}")
+    if max_nodes is not None and max_nodes < 1:
+        raise UsageError(f"--max-nodes must be at least 1, not {max_nodes}")
+    if paths:
+        given = [opt for opt, value in (("--playouts", n_playouts), ("--depth", depth), ("--format", fmt), ("--max-nodes", max_nodes)) if value is not None]
+        if given:
+            raise UsageError(f"--paths prints a shortest path to each ending as script steps; {', '.join(given)} do{'es' if len(given) == 1 else ''} not apply to it")
+    elif n_playouts is not None and max_nodes is not None:
+        raise UsageError("--max-nodes caps exhaustive exploration; it does not apply with --playouts")
+
+
+def explore(name: str, depth: int | None, n_playouts: int | None, seed: int, max_nodes: int | None, fmt: str | None, paths: bool = False) -> int:
+    check_options(depth, n_playouts, max_nodes, fmt, paths)
+    if paths:
+        return print_paths(name)
+    fmt = fmt or "text"
     scenario = load_scenario(resolve(name))
+    if depth is not None and depth > scenario.horizon:
+        print(f"sim explore: --depth {depth} is beyond the horizon of {scenario.id} ({scenario.horizon} turns): every path has ended by then, so the whole scenario is explored", file=sys.stderr)
+        depth = None
     with _progress(n_playouts) as progress:
         if n_playouts:
             result = playouts(scenario, n_playouts, seed, depth=depth, progress=progress)
         else:
-            result = exhaustive(scenario, depth=depth, max_nodes=max_nodes, progress=progress)
+            result = exhaustive(scenario, depth=depth, max_nodes=max_nodes or MAX_NODES, progress=progress)
+    bounded = result.stopped == MEMORY
+    if bounded:
+        print(
+            f"sim explore: stopped at the memory bound ({bound.MEMORY_BUDGET // 2**20} MiB of states kept, {result.distinct:,} distinct states): "
+            f"the odds are of the paths explored so far; {result.open * 100:.1f}% is not explored (shorten the horizon, or give fewer branches or counters)",
+            file=sys.stderr,
+        )
     if fmt == "json":
         data = {
             "scenario": scenario.id,
@@ -34,12 +64,16 @@ def explore(name: str, depth: int | None, n_playouts: int | None, seed: int, max
             "nodes": result.nodes,
             "complete": result.complete,
         }
+        if not n_playouts:
+            data["turn_starts"] = result.starts
+        if not result.complete:
+            data["stopped"] = {"memory": "the memory bound", "nodes": "--max-nodes"}.get(result.stopped, result.stopped)
         if n_playouts:
             data["playouts"] = n_playouts
             data["seed"] = seed
             data["counts"] = result.counts
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
-        return 0
+        return BOUNDED if bounded else 0
     mode = f"{n_playouts} seeded playouts (seed {seed})" if n_playouts else "every branch"
     print(f"{scenario.title}: {mode}, {depth or scenario.horizon} turns")
     print(scenario.disclaimer)
@@ -48,7 +82,7 @@ def explore(name: str, depth: int | None, n_playouts: int | None, seed: int, max
 
     rows = [(e.title, result.endings[e.id]) for e in scenario.endings]
     if result.open:
-        rows.append(("(still running at the depth limit)" if result.complete else "(not explored: stopped at --max-nodes)", result.open))
+        rows.append(("(still running at the depth limit)" if result.complete else f"(not explored: stopped at {_STOPPED[result.stopped]})", result.open))
     if result.dead:
         rows.append(("(dead end: nothing on offer)", result.dead))
     for line in chart(rows, unicode=can_draw_blocks(sys.stdout)):
@@ -60,14 +94,17 @@ def explore(name: str, depth: int | None, n_playouts: int | None, seed: int, max
         n = length(scenario, result)
         if n is not None and n.complete:  # with paths still running, the lengths would mislead
             print(f"A path lasts {n.describe()} (half the weight has ended by turn {n.typical}).")
-    print(f"{result.distinct} distinct states, {result.nodes} nodes, {result.seconds:.2f} s" + ("" if result.complete else " (stopped at --max-nodes)"))
-    return 0
+    print(f"{result.distinct} distinct states, {result.nodes} nodes, {result.seconds:.2f} s" + ("" if result.complete else f" (stopped at {_STOPPED[result.stopped]})"))
+    return BOUNDED if bounded else 0
+
+
+_STOPPED = {MEMORY: "the memory bound", "nodes": "--max-nodes"}
 
 
 def print_paths(name: str) -> int:
     """A shortest path to each ending, written as a script an author can replay."""
     scenario = load_scenario(resolve(name))
-    paths = paths_to_endings(scenario)
+    paths, bounded = paths_to_endings(scenario, bounded=True)
     for ending in scenario.endings:
         steps = paths.get(ending.id)
         print(f"# {ending.title}")
@@ -80,6 +117,9 @@ def print_paths(name: str) -> int:
             print(f"  - {step}")
         print(f"expect: {{ending: {ending.id}}}")
         print()
+    if bounded:
+        print(f"sim explore: stopped at the memory bound ({bound.MEMORY_BUDGET // 2**20} MiB of states kept): the endings marked 'not reached' were not found within it", file=sys.stderr)
+        return BOUNDED
     return 0
 
 

@@ -19,6 +19,7 @@ EXPECTATION_FAILED = 3  # a script's expectations did not hold
 DEAD_END = 4  # a run stopped where nothing was on offer and no ending applied
 UNAVAILABLE = 5  # `sim serve` could not listen: the port is taken, or the host is not this machine
 INTERRUPTED = 130
+BOUNDED = 6  # exploration or lint stopped at the memory bound (sim.analysis.explore.MEMORY_BUDGET)
 INTERNAL = 70
 
 EPILOG = """exit codes:
@@ -29,6 +30,8 @@ EPILOG = """exit codes:
   3  a script's expectations did not hold
   4  a run stopped at a dead end (nothing on offer, no ending)
   5  sim serve could not listen (the port is in use, or the host is not this machine)
+  6  sim explore or sim validate stopped at the memory bound: what it found so far is
+     printed; the rest was not explored (a smaller horizon, fewer branches or counters)
   70 an internal error in sim itself (please report it; SIM_DEBUG=1 shows details)
   130 interrupted"""
 
@@ -91,8 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--depth", type=int, default=None, help="turns to explore (default: the scenario's horizon)")
     p.add_argument("--playouts", type=int, default=None, help="run N seeded random playouts instead")
     p.add_argument("--seed", type=parse_seed, default=0, help=f"seed for playouts: {RANGE_TEXT}")
-    p.add_argument("--max-nodes", type=int, default=5_000_000, help="stop exhaustive exploration after this many nodes")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--max-nodes", type=int, default=None, help="stop exhaustive exploration after this many node expansions (default: 5,000,000)")
+    p.add_argument("--format", choices=("text", "json"), default=None, help="text (the default) or json")
     p.add_argument("--paths", action="store_true", help="print a shortest path of choices to each ending (as script steps)")
     p.add_argument("--root", metavar="DIR", action="append", help=ROOT_HELP)
 
@@ -215,11 +218,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "explore":
         from sim.cli.explore import explore
 
-        if args.paths:
-            from sim.cli.explore import print_paths
-
-            return print_paths(args.scenario)
-        return explore(args.scenario, args.depth, args.playouts, args.seed, args.max_nodes, args.format)
+        return explore(args.scenario, args.depth, args.playouts, args.seed, args.max_nodes, args.format, paths=args.paths)
     if command == "schema":
         from sim.format.schema import schema_text
 

@@ -105,7 +105,8 @@ def event_queue(scn: Scenario) -> tuple[int, ...]:
 def start(scn: Scenario) -> Node:
     if scn.turn_mode == TurnMode.OPEN:
         return Node(scn.initial)
-    return _seat(scn, scn.initial, 0, [], None)
+    found = _seat(scn, scn.initial, 0, [], None)
+    return found if isinstance(found, Node) else settle(scn, scn.initial, found)
 
 
 # --- what is on offer ----------------------------------------------------------------------------
@@ -254,12 +255,14 @@ def _seal(scn: Scenario, node: Node, seat: int, act: Act, trace: list[Fired] | N
     if trace is not None:
         trace.append(record_sealed(scn, act, state, _probability(scn, node, act)))
     chosen = [*node.pending[1:], APPLY_0 - act.index, CHECK]
-    return _seat(scn, state, seat + 1, chosen, trace, seen)
+    found = _seat(scn, state, seat + 1, chosen, trace)
+    return found if isinstance(found, Node) else settle(scn, state, found, trace, seen)
 
 
-def _seat(scn: Scenario, state: tuple, seat: int, chosen: list, trace: list[Fired] | None, seen: set | None = None) -> Node:
+def _seat(scn: Scenario, state: tuple, seat: int, chosen: list, trace: list[Fired] | None) -> Node | list:
     """The decision of the side at ``seat`` (skipped, as a pass, when it has nothing else);
-    past the last seat, the round goes on: the sealed choices apply, then the events."""
+    past the last seat, the queue that carries the round on (the sealed choices, then the
+    events), for the caller to settle."""
     seats = len(scn.seats)
     sealed = scn.turn_mode == TurnMode.SEALED
     while seat < seats:
@@ -271,9 +274,7 @@ def _seat(scn: Scenario, state: tuple, seat: int, chosen: list, trace: list[Fire
         elif trace is not None:
             trace.append(record_act(scn, pass_act, state, state, 1.0, How.ONLY))
         seat += 1
-    if sealed:
-        return settle(scn, state, [*chosen, EVENTS], trace, seen)
-    return settle(scn, state, [EVENTS], trace, seen)
+    return [*chosen, EVENTS] if sealed else [EVENTS]
 
 
 def settle(scn: Scenario, state: tuple, pending: list, trace: list[Fired] | None = None, seen: set | None = None) -> Node:
@@ -317,7 +318,11 @@ def settle(scn: Scenario, state: tuple, pending: list, trace: list[Fired] | None
                     trace.append(record_ending(scn, ending, state, horizon=True))
             if ending != NO_ENDING or scn.turn_mode == TurnMode.OPEN:
                 return _node(Node, (state, (), ending))
-            return _seat(scn, state, 0, [], trace, seen)
+            found = _seat(scn, state, 0, [], trace)
+            if isinstance(found, Node):
+                return found
+            pending = found  # every side passed: on to the events (and perhaps the next turn)
+            continue
         if head == CHECK:  # as between the sides' moves in rounds: an ending stops the round
             pending.pop(0)
             ending = scn.ending_of(state)
@@ -348,7 +353,10 @@ def settle(scn: Scenario, state: tuple, pending: list, trace: list[Fired] | None
             if trace is not None:
                 trace.append(record_ending(scn, ending, state))
             return _node(Node, (state, (), ending))
-        return _seat(scn, state, SEAT_0 - head, [], trace, seen)
+        found = _seat(scn, state, SEAT_0 - head, [], trace)
+        if isinstance(found, Node):
+            return found
+        pending = found
     return Node(state, (), NO_ENDING)  # an event injected at an open table, once settled
 
 
