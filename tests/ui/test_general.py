@@ -41,7 +41,7 @@ actors:
   russia: {{name: Russia, short: Russia, people: {{putin: {{name: Vladimir Putin, role: President}}}}}}
   turkey: {{name: Turkiye, short: Turkiye, kind: mediator}}
 issues:
-  arbitration: {{title: Arbitration, options: {{offer: Offers to arbitrate between the sides, none: No offer}}}}
+  arbitration: {{title: Arbitration, options: {{offer: Offers to arbitrate between the sides, no_offer: No offer}}}}
   truce: {{title: 30-day ceasefire, options: {{accept: Accept, conditional: Accept with conditions about guarantees, reject: Reject}}}}
 stances:
   turkey:
