@@ -98,6 +98,7 @@ class Change:
     label: str  # the variable's label, or "Russia: 30-day ceasefire": the reader's view
     before_text: str
     after_text: str
+    number: bool = False  # a number the author gave a unit or format: the analyst's view shows it too
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,7 +378,9 @@ class Views:
         changes = []
         for name, before, after in f.changes:
             label, before_text = readable(scn, name, before)
-            changes.append(Change(name, before, after, label, before_text, readable(scn, name, after)[1]))
+            var = _variables(scn).get(name)
+            number = var is not None and var.displayed(before) is not None
+            changes.append(Change(name, before, after, label, before_text, readable(scn, name, after)[1], number))
         return Beat(
             kind=f.kind,
             act_id=f.id,

@@ -73,7 +73,7 @@ def text(view: Story) -> str:
                 out.extend(wrap.wrap(f"{RATIONALE_LEAD}: {beat.rationale}"))
             if beat.ruling:
                 out.extend(wrap.wrap(beat.decision + "."))
-            out.extend(f"    {c.name}: {c.before} -> {c.after}" for c in beat.changes)
+            out.extend(f"    {c.name}: {c.before} -> {c.after}" + (f" ({c.before_text} -> {c.after_text})" if c.number else "") for c in beat.changes)
             for q in beat.quotes:
                 out.extend(wrap.wrap(quote_line(q)))
         out.extend(f"  ? {p}" for p in step.prompts)
