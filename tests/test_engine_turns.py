@@ -7,8 +7,8 @@ import itertools
 import math
 
 import pytest
-from _engine_scenarios import ids, raw
-from _support import build
+from _engine_scenarios import generated_scenario, ids, raw
+from _support import add_article, build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -244,6 +244,51 @@ def test_every_branch_point_has_an_owner_and_rounds_always_offer_a_pass(tmp_path
         for f in step.trace:
             if f.kind in (Kind.MOVE, Kind.REACTION, Kind.EVENT, Kind.SEALED, Kind.FAILED):
                 assert f.owner in {*scn.actors, CHANCE}
+
+
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=generated_scenario(), data=st.data())
+def test_on_generated_scenarios_every_branch_point_has_an_owner_a_pass_and_odds_that_sum_to_one(tmp_path, text, data):
+    """Generated scenarios in every turn structure, with weights that depend on the state
+    (some 0 where their condition holds): along a random walk every branch point has an
+    owner, every decision in rounds or sealed rounds offers its side's pass, and the odds
+    on offer sum to 1; in sealed rounds the round's outcome is the same whatever order
+    the sides' choices are entered in."""
+    from sim.format import load_scenario
+
+    add_article(tmp_path)
+    path = tmp_path / "gen.yaml"
+    path.write_text(text, encoding="utf-8")
+    scn = load_scenario(path)
+    s = Session(scn, data.draw(st.integers(0, 99)))
+    for _ in range(60):
+        node = s.node
+        if node.over:
+            break
+        opts = s.options()
+        if not opts:
+            break  # a dead end: nothing on offer (the generator can write one)
+        owner = core.owner(scn, node)
+        assert owner in {*scn.actors, CHANCE, TABLE}
+        if node.deciding:
+            if scn.turn_mode == TurnMode.OPEN:
+                assert owner == TABLE
+            else:
+                assert owner == scn.seats[node.seat]
+                assert opts[-1].act.is_pass and opts[-1].act.actor == owner, "a real pass is always on offer"
+        assert math.fsum(o.probability for o in opts) == pytest.approx(1.0)
+        assert all(o.probability >= 0 for o in opts)
+        if scn.turn_mode == TurnMode.SEALED and node.deciding and node.seat == 0:
+            choices = s.choices()
+            orders = {side: data.draw(st.sampled_from([a.id for a in core.offered_to(scn, seat, node.state)])) for seat, side in enumerate(scn.seats)}
+            outcomes = set()
+            for perm in itertools.permutations(orders.items()):
+                other = Session(scn, 0)
+                other.replay(choices)
+                step = other.seal(dict(perm))
+                outcomes.add((step.node, tuple((f.kind, f.id, f.how) for f in step.trace)))
+            assert len(outcomes) == 1
+        s.choose(opts[data.draw(st.integers(0, len(opts) - 1))].act.id)
 
 
 _SCENARIOS: dict = {}
