@@ -8,6 +8,7 @@ import pytest
 from _rooms import river
 
 from sim.room import Room, create_room
+from sim.room.debrief import debrief, markdown
 from sim.store.db import Store
 from sim.ui.room.app import RoomApp
 from sim.ui.room.screens import FacilitatorScreen, HandOverScreen, HotseatSeatScreen, LandingScreen, SeatScreen
@@ -140,6 +141,31 @@ async def test_the_facilitator_overrides_with_a_reason_and_injects_an_event(roun
         await until(pilot, lambda: bool(t.room.view(t.f).asked.injectable))
         await pilot.press("i", "1", "enter")
         await until(pilot, lambda: any(d.ruling == "inject" for d in t.room.view(t.f).decisions))
+
+
+async def test_the_console_shows_the_debrief_with_the_override_and_the_notes_and_goes_back(rounds):
+    from textual.widgets import Markdown
+
+    from sim.ui.room.debrief import DebriefScreen
+
+    t = rounds
+    t.room.start(t.f)
+    t.room.choose(t.seat["upstream"], "up_build")
+    t.room.adjudicate(t.f, "override", "accepts", reason="The class argued for a firmer answer")
+    prompt = t.room.view(t.seat["downstream"]).prompts[0] if t.room.view(t.seat["downstream"]).prompts else None
+    t.room.note(t.seat["downstream"], "We would have gone to the broker first", prompt=prompt)
+    app = RoomApp(t.store, room=t.room, ticket=t.f)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")
+        assert isinstance(app.screen, DebriefScreen)
+        await until(pilot, lambda: "as the room stands now" in shown(app), timeout=30)
+        text = shown(app)
+        assert "Debrief: A river shared by three states (rounds)" in text
+        assert "The class argued for a firmer answer" in text  # the facilitator's decision, with its reason
+        assert "We would have gone to the broker first" in text  # a group's note
+        assert app.screen.query_one(Markdown).source == markdown(debrief([t.room.state]))  # the text sim rooms debrief writes
+        await pilot.press("escape")
+        assert isinstance(app.screen, FacilitatorScreen)
 
 
 async def test_the_hot_seat_hands_over_without_showing_another_sides_briefing(sealed):

@@ -29,6 +29,7 @@ ACTIONS: tuple[UiAction, ...] = (
     _a("inject", "i", "Inject", "bring one of the scenario's events in now", FACILITATOR),
     _a("weights", "w", "Weights", "show or hide the author's weights from the seats", FACILITATOR),
     _a("end", "e", "End", "end the game (notes can still be written)", FACILITATOR),
+    _a("debrief", "b", "Debrief", "the debrief so far: the path, the orders once revealed, your decisions, the odds at each decision, the notes", FACILITATOR),
     _a("codes", "k", "New code", "a new code for a member who lost theirs (the old one stops working)", FACILITATOR),
     _a("hand_over", "g", "Give to a seat", "hand the keyboard to a seat's group (hot seat)", HOTSEAT),
     _a("done", "escape", "Done", "hand the keyboard back (hot seat)", "seat_hotseat"),

@@ -313,6 +313,11 @@ class FacilitatorScreen(RoomScreen):
 
         self.app.push_screen(AskText("End the game? A reason (optional); Escape keeps playing", allow_empty=True, max_length=500), got)
 
+    def action_debrief(self) -> None:
+        from sim.ui.room.debrief import DebriefScreen  # the explorer is imported only when asked for
+
+        self.app.push_screen(DebriefScreen(self.room))
+
     def action_codes(self) -> None:
         members = [("facilitator", None, "the facilitator")] + [("seat", s.id, f"{s.name}'s group") for s in self.view.sides if s.seated] + [("observer", None, "the observers")]
 
