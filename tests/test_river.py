@@ -6,6 +6,8 @@ of the hacks the issue lists; each variant below shows the format refusing what 
 
 from __future__ import annotations
 
+import html
+
 import re
 import shutil
 
@@ -127,6 +129,16 @@ def test_two_speakers_in_one_source_make_a_disagreement(river):
     (dispute,) = river.disputes
     assert {v.source for v in dispute.versions} == {"report"}
     assert len({v.speaker for v in dispute.versions}) == 2
+    # and a reader is told whose characterisation each is: the story view, the handout, the notes
+    from sim.export.documents import Options, produce
+    from sim.export.story import disagreements
+
+    (told,) = disagreements(river)
+    assert [v.speaker for v in told.versions] == [v.speaker for v in dispute.versions]
+    notes = produce("notes", "html", scenario=river, options=Options(max_nodes=100_000))[0].data
+    section = notes.split("Where the sources disagree", 1)[1].split("<h2", 1)[0]
+    for v in dispute.versions:
+        assert html.escape(v.speaker, quote=False) in section, section
 
 
 # --- what the format refuses, and what lint says ----------------------------------------------------

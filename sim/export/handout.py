@@ -98,7 +98,7 @@ def _disagreements(view: Story) -> str:
     for d in view.disagreements:
         out.append(H.h(3, d.topic))
         for v in d.versions:
-            out.append(f'<div class="version">{H.p(v.summary)}{H.quote(Quote(v.text, None, v.article))}</div>')
+            out.append(f'<div class="version">{H.p(v.summary)}{H.quote(Quote(v.text, v.speaker, v.article))}</div>')
     out.append("</section>")
     return "".join(out)
 

@@ -124,7 +124,7 @@ def _disagreements(views: Views) -> str:
     out = [H.h(2, "Where the sources disagree")]
     for d in found:
         out.append(H.h(3, d.topic))
-        out.append(H.ul(f"{v.summary} (\u201c{v.text}\u201d, {v.article.cited})" for v in d.versions))
+        out.append(H.ul(f"{v.summary} (\u201c{v.text}\u201d, {v.speaker + ', ' if v.speaker else ''}{v.article.cited})" for v in d.versions))
     return "".join(out)
 
 

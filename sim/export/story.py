@@ -211,6 +211,7 @@ class Version:
     summary: str
     text: str
     article: Article
+    speaker: str | None = None  # who characterises it so, when two speakers in one article disagree
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,7 +369,7 @@ class Views:
     def disagreements(self) -> tuple[Disagreement, ...]:
         scn = self.scn
         return tuple(
-            Disagreement(d.topic, tuple(Version(v.summary, v.text, self.article(scn.sources[v.source])) for v in d.versions))
+            Disagreement(d.topic, tuple(Version(v.summary, v.text, self.article(scn.sources[v.source]), v.speaker) for v in d.versions))
             for d in scn.disputes
         )  # fmt: skip
 

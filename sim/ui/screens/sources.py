@@ -198,6 +198,8 @@ class SourcesScreen(Screen):
             for v in dispute.versions:
                 src = scn.sources.get(v.source)
                 text = Text(src.label if src else v.source, style="bold")
+                if v.speaker:  # two speakers in one article: whose characterisation this is
+                    text.append(f", {v.speaker}", style="bold")
                 text.append("\n\u201c" + v.text + "\u201d\n", style="italic")
                 text.append(v.summary, style="dim")
                 columns.append(Static(text, classes="version"))
