@@ -7,11 +7,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 from sim.format import load_scenario
 from sim.room import create_room
-from sim.serve.testing import Chromium, ServedSim, find_chromium
+from sim.serve.testing import Chromium, ServedSim
 from sim.store.db import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,16 +24,6 @@ async def enter(browser: Chromium) -> None:
         if kind == "keyDown":
             event["text"] = "\r"
         await browser.call("Input.dispatchKeyEvent", event)
-
-
-@pytest.fixture
-def chromium() -> str:
-    path = find_chromium()
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed, and CI must run the browser test (.ci/run installs it)")
-        pytest.skip("chromium is not installed (apt-get install chromium); CI installs it and runs this test")
-    return path
 
 
 async def test_the_landing_screen_in_headless_chromium(chromium, tmp_path):

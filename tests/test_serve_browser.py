@@ -9,23 +9,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
-from sim.serve.testing import Chromium, ServedSim, find_chromium
+from sim.serve.testing import Chromium, ServedSim
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = REPO / "scenarios" / "ceasefire_30_day.yaml"
 WAIT = 90.0
-
-
-@pytest.fixture
-def chromium() -> str:
-    path = find_chromium()
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed, and CI must run the browser test (.ci/run installs it)")
-        pytest.skip("chromium is not installed (apt-get install chromium); CI installs it and runs this test")
-    return path
 
 
 async def test_the_first_screen_in_headless_chromium(chromium, tmp_path):
