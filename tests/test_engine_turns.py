@@ -106,6 +106,24 @@ def test_in_rounds_each_side_decides_in_order_with_a_pass(rounds):
     assert raw(rounds, node.state, "n") == 2
 
 
+def test_a_move_that_is_a_pass_is_for_the_open_table_the_rounds_own_pass_stands_for_it(tmp_path):
+    """Two passes on offer to one side ("Pass: no new move", "Passes this round") would say
+    one thing twice: in rounds and sealed rounds a `pass: true` move is not offered, and
+    lint does not call it unreachable there."""
+    from sim.analysis.lint import lint
+
+    body = BODY.replace(
+        "  ru_grab:",
+        "  us_wait: {actor: us, label: Wait, pass: true, type: CONSULT, basis: illustrative}\n  ru_grab:",
+    )
+    table = build(tmp_path, body, horizon=4, name="open.yaml")
+    assert ids(core.options(table, core.start(table))) == ["us_push", "us_close", "us_wait", "ru_grab"]
+    for meta, name in ((ROUNDS, "rounds.yaml"), (SEALED, "sealed.yaml")):
+        scn = build(tmp_path, body, horizon=4, meta=meta, name=name)
+        assert ids(core.options(scn, core.start(scn))) == ["us_push", "us_close", "us.pass"]
+        assert not [f for f in lint(scn) if f.id == "us_wait"]
+
+
 def test_a_side_with_nothing_but_the_pass_passes_without_a_decision(rounds):
     node = core.start(rounds)
     trace = []

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sim.analysis import explore as bound
 from sim.analysis.explore import MEMORY, Coverage, exhaustive, reachable, turn_free
 from sim.engine.model import REACTION, Scenario
+from sim.engine.vocab import TurnMode
 
 MAX_LINT_NODES = 400_000
 # How lint's note begins when the memory bound stopped its reachability walk (the CLI
@@ -47,6 +48,8 @@ def lint(scn: Scenario, max_nodes: int = MAX_LINT_NODES) -> list[Finding]:
         findings.append(Finding("scenario", "", ("horizon",), f"lint explored {result.nodes:,} nodes without finishing; reachability checks skipped (shorten the horizon or reduce branching)"))
         return findings
     for move in scn.moves:
+        if scn.turn_mode != TurnMode.OPEN and move.id in scn.passes_at_table:
+            continue  # a pass move is for the open table; in rounds the round's own pass stands for it
         if move.index not in coverage.offered:
             findings.append(Finding("moves", move.id, ("when",) if move.when else (), "this move is never offered on any path"))
     for rule in scn.rules:

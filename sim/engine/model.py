@@ -284,6 +284,9 @@ class Scenario:
     seats: tuple[str, ...] = ()
     passes: tuple[Act, ...] = ()
     turn_rationale: str | None = None  # why the sides decide in this order
+    # Moves that are themselves passes (`pass: true`): offered at the open table only, since in
+    # rounds every side has the round's own pass; seat_moves leaves them out.
+    passes_at_table: frozenset[str] = frozenset()
     # Per seat, the same kind of move index as move_guards/unguarded_moves, for its side.
     seat_moves: tuple[tuple[tuple, Callable[[tuple], list[Act]]], ...] = ()
     event_queue: tuple[int, ...] = ()  # the engine's queue for the end of a turn (core.event_queue)

@@ -196,10 +196,13 @@ class _Builder:
             rules=tuple(rules), events=tuple(events), endings=endings, prompts=prompts,
             disputes=disputes,
         )  # fmt: skip
+        scenario.passes_at_table = frozenset(mid for mid, mv in moves_m.items() if mv.pass_)
         if turns is not None:
             scenario.turn_mode = TurnMode.ROUNDS if turns.rounds is not None else TurnMode.SEALED
             scenario.seats, scenario.passes, scenario.turn_rationale = seats, passes, turns.rationale
-            scenario.seat_moves = tuple(_index_moves([mv for mv in moves if mv.actor == side], self.ns) for side in seats)
+            # a move that is itself a pass would stand beside the round's own pass: two ways to say one thing
+            own = [mv for mv in moves if mv.id not in scenario.passes_at_table]
+            scenario.seat_moves = tuple(_index_moves([mv for mv in own if mv.actor == side], self.ns) for side in seats)
         scenario.event_queue = core.event_queue(scenario)
         scenario.by_id = {a.id: a for a in acts}
         scenario.rule_by_id = {r.id: r for r in rules}

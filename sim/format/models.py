@@ -240,6 +240,8 @@ class Move(Act):
     actor: Id
     once: bool = False
     "Offer the move only until it has been made once."
+    pass_: bool = Field(default=False, alias="pass")
+    "The move is a pass (the side makes no new move this turn): offered at the open table only, since in rounds and sealed rounds every side has the round's own pass."
     weight: StateWeight = 1
     "How likely a side is to choose this when moves are rolled rather than picked: a number, or {when, weight} lines."
     rationale: Line | None = None
