@@ -124,6 +124,16 @@ def test_a_move_that_is_a_pass_is_for_the_open_table_the_rounds_own_pass_stands_
         assert not [f for f in lint(scn) if f.id == "us_wait"]
 
 
+def test_a_misspelt_key_is_pointed_at_the_key_an_author_writes_not_the_fields_name(tmp_path):
+    from sim.diagnostics import InputError
+
+    body = BODY.replace("  ru_grab:", "  us_wait: {actor: us, label: Wait, passs: true, type: CONSULT, basis: illustrative}\n  ru_grab:")
+    with pytest.raises(InputError) as err:
+        build(tmp_path, body, horizon=4, meta=ROUNDS)
+    message = str(err.value)
+    assert "did you mean 'pass'" in message and "pass_" not in message, message
+
+
 def test_a_side_with_nothing_but_the_pass_passes_without_a_decision(rounds):
     node = core.start(rounds)
     trace = []

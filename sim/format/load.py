@@ -341,7 +341,7 @@ def _allowed_keys(adapter: TypeAdapter, raw, loc: tuple) -> list[str]:
     for part in loc:
         typ = _unwrap(typ, cur)
         if isinstance(typ, type) and issubclass(typ, BaseModel):
-            info = typ.model_fields.get(part)
+            info = {_key(name, f): f for name, f in typ.model_fields.items()}.get(part)
             if info is None:
                 return []
             typ = info.annotation
@@ -353,8 +353,13 @@ def _allowed_keys(adapter: TypeAdapter, raw, loc: tuple) -> list[str]:
         cur = cur[part] if isinstance(cur, dict | list) and _has(cur, part) else None
     typ = _unwrap(typ, cur)
     if isinstance(typ, type) and issubclass(typ, BaseModel):
-        return list(typ.model_fields)
+        return [_key(name, f) for name, f in typ.model_fields.items()]
     return []
+
+
+def _key(name: str, field) -> str:
+    """The key an author writes for a field: its alias where it has one (``pass``, not ``pass_``)."""
+    return field.alias or name
 
 
 def _has(container, part) -> bool:
