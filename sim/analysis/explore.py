@@ -10,15 +10,18 @@ weights (equal by default): a way to read the weights, not a forecast.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import random
+import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sim.engine import core
-from sim.engine.core import DEPTH_BITS, SEAT_0, Node, shares
-from sim.engine.model import Scenario
+from sim.engine.core import DEPTH_BITS, SEAT_0, SEAT_LAST, Node, shares
+from sim.engine.model import Scenario, TurnMode
 from sim.engine.session import pick
+from sim.expr.types import BoolType, EnumType, IntType, Slot
 
 Progress = Callable[[int, int], None]  # (levels done, nodes expanded so far)
 
@@ -47,6 +50,7 @@ class Result:
     open: float = 0.0  # probability still running at the depth limit
     dead: float = 0.0  # probability of reaching a dead end
     distinct: int = 0  # distinct states kept (equal states merged)
+    kept: int = 0  # exhaustive: the memory bound's estimate of the bytes kept at the end (MEMORY_BUDGET bounds it)
     nodes: int = 0  # node expansions (the work done)
     seconds: float = 0.0
     complete: bool = True  # False if max_nodes or the memory bound stopped it early
@@ -101,22 +105,98 @@ def exhaustive(
 # twelve-counter scenario of issue 7 stays well under 1 GiB); docs/PERFORMANCE.md gives
 # the figures. It depends only on the scenario, so where an exploration stops is the same
 # on every machine.
-MEMORY_BUDGET = 256 * 2**20  # bytes (estimated): whole_arc in rounds, the largest shipped, needs about 234 MiB of it
-STATE_BYTES_BASE = 430  # a kept state's dictionary entry, key tuples and list slots
-STATE_BYTES_PER_VALUE = 8  # per value of its key (what conditions see) and its queue
-NODE_BYTES_BASE = 40  # a state waiting to be expanded keeps its node: this plus 8 bytes a slot
-EDGE_BYTES = 100  # per edge of an expanded state: a small tuple, its probability and its share of the containers
+MEMORY_BUDGET = 256 * 2**20  # bytes (estimated)
+STATE_BYTES_BASE = 250  # a kept state: its key's header, dictionary entry (tables grow by doubling), id, list slots and edge tuple
+NODE_BYTES_BASE = 120  # a state waiting to be expanded keeps its node: this plus 8 bytes a slot and queue entry
+EDGE_BYTES = 32  # per edge of an expanded state: its slots in a flat tuple and its share of the tuple
+EXIT_BYTES = 56  # per exit of a turn start (where its turn leads): three slots, its own probability, a share of the tuple
 
 
 def state_bytes(scn: Scenario, pending: int = 0) -> int:
     """The estimated cost of one kept state of ``scn`` with ``pending`` entries queued,
-    while it waits to be expanded (its node included, its edges not), in bytes."""
-    return STATE_BYTES_BASE + NODE_BYTES_BASE + STATE_BYTES_PER_VALUE * (len(scn.relevant) + pending + len(scn.slots))
+    while it waits to be expanded (its node included, its edges not), in bytes: its
+    packed key (:func:`node_key`) and what holds it, and the node."""
+    return STATE_BYTES_BASE + key_size(scn, pending) + node_bytes(scn, pending)
+
+
+def node_bytes(scn: Scenario, pending: int = 0) -> int:
+    """The estimated cost of a node alive: the node, its state tuple and its queue."""
+    return NODE_BYTES_BASE + 8 * (len(scn.slots) + pending)
 
 
 def state_cap(scn: Scenario, budget: int = MEMORY_BUDGET) -> int:
     """About how many states fit in ``budget`` (a state with an empty queue, before its edges)."""
     return max(1, budget // state_bytes(scn))
+
+
+# --- a kept state's key ---------------------------------------------------------------------------
+
+
+def node_key(scn: Scenario, with_turn: bool = False) -> Callable[[Node], object]:
+    """The key exploration merges equal nodes by, packed into one bytes object: the values
+    conditions can see (Scenario.relevant), the ending and the queue (and the turn, when
+    ``with_turn``). Exact, like the tuple it replaces, at about a fifth of its memory:
+    each value takes the fewest bytes its type allows (a flag or an enum one byte). A
+    value outside what its type declares (which the engine never writes) falls back to
+    the plain tuple, which no bytes key can equal."""
+    indices = ((0,) if with_turn else ()) + scn.relevant
+    head = _key_format(scn, indices)
+    if not indices:
+        values = _no_values
+    elif len(indices) == 1:
+        only = indices[0]
+
+        def values(state: tuple) -> tuple:
+            return (state[only],)
+
+    else:
+        values = operator.itemgetter(*indices)
+    packers = [struct.Struct(f"{head}{n}i").pack for n in range(_PACKERS)]  # by queue length
+
+    def key(node: Node) -> object:
+        state, pending, ending = node
+        n = len(pending)
+        try:
+            if n < _PACKERS:
+                return packers[n](*values(state), ending, *pending)
+            return struct.pack(f"{head}{n}i", *values(state), ending, *pending)  # a long queue: rare
+        except struct.error:
+            return (values(state), pending, ending)
+
+    return key
+
+
+def key_size(scn: Scenario, pending: int = 0) -> int:
+    """The bytes of a packed key's data (:func:`node_key`) with ``pending`` entries queued."""
+    return struct.calcsize(_key_format(scn, scn.relevant)) + 4 * pending
+
+
+def _key_format(scn: Scenario, indices: tuple[int, ...]) -> str:
+    slots = {slot.index: slot for slot in scn.slots}
+    return "<" + "".join(_packing(slots.get(i)) for i in indices) + "h"
+
+
+_PACKERS = 32  # a compiled packer for each queue length below this
+
+
+def _no_values(state: tuple) -> tuple:
+    return ()
+
+
+def _packing(slot: Slot | None) -> str:
+    """The struct code for one state value: the narrowest its declared type allows."""
+    if slot is None or slot.kind != "value":  # the turn, and history (counts, turns)
+        return "i"
+    typ = slot.type
+    if isinstance(typ, BoolType):
+        return "B"
+    if isinstance(typ, EnumType):
+        return "B" if len(typ.values) <= 256 else "i"
+    if isinstance(typ, IntType):
+        for code, bound in (("b", 2**7), ("h", 2**15), ("i", 2**31)):
+            if -bound <= typ.lo and typ.hi < bound:
+                return code
+    return "q"
 
 
 MEMORY = "memory"  # Result.stopped: the memory bound (MEMORY_BUDGET) was reached
@@ -140,7 +220,7 @@ def _by_edges(scn, root, depth, max_nodes, progress, coverage, budget) -> Result
     one start serves every turn it is met at.
     """
     started = time.perf_counter()
-    graph = _Graph(_unbounded(scn), scn.relevant_key, coverage, budget)
+    graph = _Graph(_unbounded(scn), coverage, budget)
     horizon, on_horizon = scn.horizon, scn.on_horizon
     last_turn = root.turn + depth - 1 if depth is not None else None
     result = Result({})
@@ -153,8 +233,9 @@ def _by_edges(scn, root, depth, max_nodes, progress, coverage, budget) -> Result
         """Move ``mass`` from a start met at ``turn`` along its exits."""
         crossing = horizon - turn + 1  # the first turn end (1 = this turn's) that passes the horizon
         starts, endings, dead = out
-        for target, delta, p in starts:
-            share = mass * p
+        triples = iter(starts)
+        for target, delta in zip(triples, triples):
+            share = mass * next(triples)
             if delta >= crossing:  # the horizon ends it before it gets there
                 ending_mass[on_horizon] += share
                 ended_at[turn] = ended_at.get(turn, 0.0) + share
@@ -166,8 +247,9 @@ def _by_edges(scn, root, depth, max_nodes, progress, coverage, budget) -> Result
                 by_turn[turn + delta] = {target: share}
             else:
                 arrive[target] = arrive.get(target, 0.0) + share
-        for ending, delta, p in endings:
-            share = mass * p
+        triples = iter(endings)
+        for ending, delta in zip(triples, triples):
+            share = mass * next(triples)
             if delta > crossing:  # the horizon came first, at an earlier turn end
                 ending = on_horizon
             ending_mass[ending] += share
@@ -205,6 +287,8 @@ def _by_edges(scn, root, depth, max_nodes, progress, coverage, budget) -> Result
                         out = exits[sid] = graph.rest_of_turn(sid)
                     except _Full:
                         stop = MEMORY
+                    else:
+                        graph.bytes += EXIT_BYTES * (len(out[0]) + len(out[1])) // 3
                 if out is not None:
                     route(turn, mass, out)
             if stop:  # this start's turn outgrew the bound: its probability is not explored
@@ -221,6 +305,7 @@ def _by_edges(scn, root, depth, max_nodes, progress, coverage, budget) -> Result
         result.open += sum(m for layer in by_turn.values() for m in layer.values())
     result.nodes = graph.expanded
     result.distinct = len(graph.ids)
+    result.kept = graph.bytes
     result.starts = len(exits)
     result.seconds = time.perf_counter() - started
     result.endings = {e.id: ending_mass[e.index] for e in scn.endings}
@@ -244,31 +329,40 @@ class _Graph:
     """Each distinct node's edges, worked out once (in a scenario with no horizon: the
     horizon is applied by whoever moves probability along the edges).
 
-    A node's edges are ``(same, later, endings, dead, deciding)``: ((node id, p), ...)
-    for the nodes it leads to in the same turn; ((node id, turn ends crossed, p), ...)
-    for nodes of a later turn; ((ending, turn ends crossed, p), ...); the probability of
-    a dead end (1 at a decision with nothing on offer); whether a side decides there.
+    A node's edges are ``(same, later, endings, dead, deciding)``, each list flat to keep
+    a state small: (node id, p, node id, p, ...) for the nodes it leads to in the same
+    turn; (node id, turn ends crossed, p, ...) for nodes of a later turn; (ending, turn
+    ends crossed, p, ...); the probability of a dead end (1 at a decision with nothing on
+    offer); whether a side decides there. Equal probabilities share one float.
+
+    In sealed rounds, a side's choice leads to the next side's choice in the same state,
+    with the choices so far queued: such a node can be reached only from the choice
+    before it, so it is expanded where it is met (its edges become its parent's) and
+    never kept. The turn's start is kept; the sides' choices cost no memory.
     """
 
-    def __init__(self, scn: Scenario, key_of, coverage: Coverage | None, budget: int):
-        self.scn, self.key_of, self.coverage, self.budget = scn, key_of, coverage, budget
+    def __init__(self, scn: Scenario, coverage: Coverage | None, budget: int):
+        self.scn, self.coverage, self.budget = scn, coverage, budget
+        self.key_of = node_key(scn)
         self.seen = coverage.acts if coverage is not None else None
+        self.sealed = scn.turn_mode == TurnMode.SEALED
         self.bytes = 0  # the estimated bytes kept (state_bytes per state, EDGE_BYTES per edge)
         self.per_state = state_bytes(scn)
-        self.per_node = NODE_BYTES_BASE + STATE_BYTES_PER_VALUE * len(scn.slots)  # freed at expansion
-        self.ids: dict[tuple, int] = {}
+        self.per_node = node_bytes(scn)  # freed at expansion
+        self.ids: dict[object, int] = {}
         self.reps: list[Node | None] = []  # the node, until it is expanded
         self.edges: list[tuple | None] = []
+        self.floats: dict[float, float] = {}  # one float object per distinct probability
         self.expanded = 0
 
     def id_of(self, node: Node) -> int:
-        key = (self.key_of(node.state), node.pending, node.ending)
+        key = self.key_of(node)
         nid = self.ids.get(key)
         if nid is None:
             nid = self.ids[key] = len(self.reps)
             self.reps.append(node)
             self.edges.append(None)
-            self.bytes += self.per_state + STATE_BYTES_PER_VALUE * len(node.pending)
+            self.bytes += self.per_state + 12 * len(node.pending)  # 4 in its key, 8 in its node
         return nid
 
     def full(self) -> str:
@@ -287,10 +381,27 @@ class _Graph:
         return found
 
     def _expand(self, node: Node) -> tuple:
-        self.expanded += 1
         if node.ending >= 0:  # only a root can have ended already
-            self.bytes -= self.per_node
-            return (), (), ((node.ending, 0, 1.0),), 0.0, False
+            self.expanded += 1
+            self.bytes -= self.per_node + 8 * len(node.pending)
+            return (), (), (node.ending, 0, 1.0), 0.0, False
+        same: dict[int, float] = {}
+        later: dict[tuple, float] = {}
+        endings: dict[tuple, float] = {}
+        dead = self._walk(node, 1.0, same, later, endings)
+        deciding = not node.pending or node.pending[0] < 0
+        intern = self.floats.setdefault
+        flat_same = tuple(x for cid, p in same.items() for x in (cid, intern(p, p)))
+        flat_later = tuple(x for (cid, delta), p in later.items() for x in (cid, delta, intern(p, p)))
+        flat_endings = tuple(x for (ending, delta), p in endings.items() for x in (ending, delta, intern(p, p)))
+        self.bytes += EDGE_BYTES * (len(same) + len(later) + len(endings)) - self.per_node - 8 * len(node.pending)
+        return flat_same, flat_later, flat_endings, dead, deciding
+
+    def _walk(self, node: Node, mass: float, same: dict, later: dict, endings: dict) -> float:
+        """Add where ``node``'s options lead, ``mass`` of them, to the edge tables; the
+        probability of a dead end is returned. A sealed choice leading to the next side's
+        choice is walked on at once (see the class)."""
+        self.expanded += 1
         scn, coverage = self.scn, self.coverage
         state, pending = node.state, node.pending
         deciding = not pending or pending[0] < 0
@@ -304,26 +415,29 @@ class _Graph:
             if not acts:
                 if coverage is not None and len(coverage.dead_ends) < 5:
                     coverage.dead_ends.append(node)
-                self.bytes -= self.per_node
-                return (), (), (), 1.0, True
-        same: dict[int, float] = {}
-        later: dict[tuple, float] = {}
-        endings: dict[tuple, float] = {}
+                return mass
         turn = state[0]
         advance, seen = core.advance, self.seen
         ws, ps = shares(acts, state)
         if coverage is not None:
             _weights_seen(coverage, acts, ws, pending)
         on_ending = coverage.on_ending if coverage is not None else None
+        # A side's choice in a sealed round, whose next node is the next side's choice
+        inline = self.sealed and deciding and bool(pending)
+        dead = 0.0
         for a, p in zip(acts, ps, strict=True):
             child = advance(scn, node, a, None, seen)
             cs = child.state
+            p *= mass
             if child.ending >= 0:
                 key = (child.ending, cs[0] - turn)
                 endings[key] = endings.get(key, 0.0) + p
                 if on_ending is not None:
                     on_ending(child.ending, cs)
             elif cs[0] == turn:
+                if inline and child.pending and SEAT_LAST <= child.pending[0] <= SEAT_0:
+                    dead += self._walk(child, p, same, later, endings)
+                    continue
                 cid = self.id_of(child)
                 same[cid] = same.get(cid, 0.0) + p
             else:
@@ -331,20 +445,13 @@ class _Graph:
                 later[key] = later.get(key, 0.0) + p
                 if on_ending is not None:  # a turn ends here: the horizon's ending could come now
                     on_ending(scn.on_horizon, cs)
-        self.bytes += EDGE_BYTES * (len(same) + len(later) + len(endings)) - self.per_node
-        return (
-            tuple(same.items()),
-            tuple((*k, p) for k, p in later.items()),
-            tuple((*k, p) for k, p in endings.items()),
-            0.0,
-            deciding,
-        )
+        return dead
 
     def rest_of_turn(self, start: int, open_at_decisions: bool = False) -> tuple:
-        """Where the rest of the turn from ``start`` leads: (later, endings, dead) as in the
-        edges (turn ends crossed counted from ``start``), merged along the paths. With
-        ``open_at_decisions``, a decision after the start stops there and its probability
-        is returned too, as still running."""
+        """Where the rest of the turn from ``start`` leads: (later, endings, dead), later and
+        endings flat as in the edges (turn ends crossed counted from ``start``), merged
+        along the paths. With ``open_at_decisions``, a decision after the start stops
+        there and its probability is returned too, as still running."""
         later: dict[tuple, float] = {}
         endings: dict[tuple, float] = {}
         dead = opened = 0.0
@@ -357,19 +464,26 @@ class _Graph:
                 if open_at_decisions and deciding and not first:
                     opened += mass
                     continue
-                for cid, p in same:
+                pairs = iter(same)
+                for cid, p in zip(pairs, pairs):
                     nxt[cid] = nxt.get(cid, 0.0) + mass * p
-                for cid, delta, p in out:
-                    key = (cid, delta)
+                triples = iter(out)
+                for key in zip(triples, triples):
+                    p = next(triples)
                     later[key] = later.get(key, 0.0) + mass * p
-                for ending, delta, p in ends:
-                    key = (ending, delta)
+                triples = iter(ends)
+                for key in zip(triples, triples):
+                    p = next(triples)
                     endings[key] = endings.get(key, 0.0) + mass * p
                 if d:
                     dead += mass * d
             current = nxt
             first = False
-        out = (tuple((*k, p) for k, p in later.items()), tuple((*k, p) for k, p in endings.items()), dead)
+        out = (  # merged sums: rarely equal, so not interned
+            tuple(x for (cid, delta), p in later.items() for x in (cid, delta, p)),
+            tuple(x for (ending, delta), p in endings.items() for x in (ending, delta, p)),
+            dead,
+        )
         return (*out, opened) if open_at_decisions else out
 
 
@@ -383,13 +497,13 @@ def _by_turn(scn, root, depth, max_nodes, progress, coverage, budget) -> Result:
     result = Result({})
     ended_at = result.ended_at
     seen = coverage.acts if coverage is not None else None
-    advance, offered, offered_to, rules, key_of = core.advance, core.offered, core.offered_to, scn.rules, scn.relevant_key
+    advance, offered, offered_to, rules, key_of = core.advance, core.offered, core.offered_to, scn.rules, node_key(scn, with_turn=True)
     started = time.perf_counter()
     turns_done = 0
     # A layer maps a merge key to [representative node, probability mass]. The key keeps
     # only what conditions can see (Scenario.relevant), so states that differ in nothing
     # that matters for the future are explored once.
-    layer: dict[tuple, list] = {_key(key_of, root): [root, 1.0]}
+    layer: dict[object, list] = {key_of(root): [root, 1.0]}
     # The memory bound: the nodes alive at once (this turn's levels and the next turn's).
     limit = max(1, budget // (state_bytes(scn) + 80))  # a node, its key and its [node, mass] entry
     stop = ""
@@ -444,7 +558,7 @@ def _by_turn(scn, root, depth, max_nodes, progress, coverage, budget) -> Result:
                         target = next_layer
                         if child.ending >= 0:  # it ended in this turn, even if at its very end
                             ended_at[turn] = ended_at.get(turn, 0.0) + share
-                    entry = target.setdefault((cs[0], key_of(cs), child.pending, child.ending), [child, 0.0])
+                    entry = target.setdefault(key_of(child), [child, 0.0])
                     entry[1] += share
             current = nxt if not stop else {}
         turns_done += 1
@@ -461,10 +575,6 @@ def _by_turn(scn, root, depth, max_nodes, progress, coverage, budget) -> Result:
     return result
 
 
-
-
-def _key(key_of, node: Node) -> tuple:
-    return (node.state[0], key_of(node.state), node.pending, node.ending)
 
 
 def turn_free(scn: Scenario) -> bool:
@@ -485,7 +595,7 @@ def reachable(scn: Scenario, coverage: Coverage, max_nodes: int | None = None, b
     (``complete`` False). Callers must check :func:`turn_free` first.
     """
     started = time.perf_counter()
-    graph = _Graph(_unbounded(scn), scn.relevant_key, coverage, budget or MEMORY_BUDGET)
+    graph = _Graph(_unbounded(scn), coverage, budget or MEMORY_BUDGET)
     result = Result({})
     root = core.start(scn)
     root_id = graph.id_of(root)
@@ -501,9 +611,10 @@ def reachable(scn: Scenario, coverage: Coverage, max_nodes: int | None = None, b
             except _Full:
                 later, endings = (), ()
             starts[sid] = out = []
-            for ending, delta, _p in endings:
+            graph.bytes += EXIT_BYTES * (len(later) // 3)  # kept as (start, turns) pairs
+            for ending, delta in zip(endings[::3], endings[1::3]):
                 coverage.endings.add(ending if delta <= crossing else scn.on_horizon)
-            for target, delta, _p in later:
+            for target, delta in zip(later[::3], later[1::3]):
                 out.append((target, delta))
                 if delta < crossing and target not in met:
                     met.add(target)
@@ -616,9 +727,9 @@ def paths_to_endings(scn: Scenario, max_nodes: int = 2_000_000, budget: int = 0,
     ``max_nodes`` nodes or the memory bound; with ``bounded`` returns (paths, True if
     the memory bound stopped it), else the paths alone.
     """
-    key_of = scn.relevant_key
+    key_of = node_key(scn, with_turn=True)
     start = core.start(scn)
-    ids: dict[tuple, int] = {_key(key_of, start): 0}
+    ids: dict[object, int] = {key_of(start): 0}
     parent: list[tuple[int, int]] = [(-1, -1)]  # per node: (parent node, index of the act taken)
     found: dict[int, int] = {}
     frontier = [(start, 0)]
@@ -630,7 +741,7 @@ def paths_to_endings(scn: Scenario, max_nodes: int = 2_000_000, budget: int = 0,
         for node, here in frontier:
             for act in core.branches(scn, node):
                 child = core.advance(scn, node, act)
-                key = _key(key_of, child)
+                key = key_of(child)
                 if key in ids:
                     continue
                 ids[key] = len(parent)
@@ -651,3 +762,32 @@ def paths_to_endings(scn: Scenario, max_nodes: int = 2_000_000, budget: int = 0,
             choices.append(scn.acts[act].id)
         paths[scn.endings[index].id] = choices[::-1]
     return (paths, stopped) if bounded else paths
+
+
+PATH_PLAYOUTS = 2_000  # the most seeded playouts paths_by_playouts tries
+
+
+def paths_by_playouts(scn: Scenario, wanted: set[str], count: int = PATH_PLAYOUTS, seed: int = 0) -> dict[str, list[str]]:
+    """A path (list of choices) to each ending in ``wanted``, found by seeded playouts
+    under the author's weights: for the endings :func:`paths_to_endings` did not reach
+    before the memory bound (those at the horizon, mostly, the likeliest). Not the
+    shortest: the shortest met in ``count`` playouts, which stop early once every wanted
+    ending has one. Each playout keeps one path, so memory stays small."""
+    rng = random.Random(f"paths/{seed}")
+    index = {scn.ending_by_id(e).index: e for e in wanted}
+    best: dict[int, list[str]] = {}
+    root = core.start(scn)
+    for _ in range(count):
+        if len(best) == len(index):
+            break
+        node, choices = root, []
+        while node.ending < 0:
+            opts = core.options(scn, node)
+            if not opts:
+                break
+            act = pick(opts, rng)
+            choices.append(act.id)
+            node = core.advance(scn, node, act)
+        if node.ending in index and (node.ending not in best or len(choices) < len(best[node.ending])):
+            best[node.ending] = choices
+    return {index[i]: best[i] for i in sorted(best)}
