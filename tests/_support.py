@@ -11,7 +11,7 @@ import functools
 import shutil
 from pathlib import Path
 
-from sim.analysis.explore import Coverage, Result, exhaustive, paths_to_endings, reachable
+from sim.analysis.explore import Coverage, Result, exhaustive, paths_by_playouts, paths_to_endings, reachable
 from sim.engine.model import Scenario
 from sim.format import load_scenario
 from sim.format.catalog import catalog
@@ -65,8 +65,13 @@ def explored(scenario_id: str) -> tuple[Result, Coverage]:
 
 
 @functools.cache
-def shortest_paths(scenario_id: str) -> dict[str, list[str]]:
-    return paths_to_endings(real(scenario_id))
+def shortest_paths(scenario_id: str) -> tuple[dict[str, list[str]], set[str]]:
+    """A path to every ending the search reaches: the shortest, or where the search
+    stopped at the memory bound, one found by seeded playouts (their ids returned too)."""
+    scn = real(scenario_id)
+    paths, bounded = paths_to_endings(scn, bounded=True)
+    found = paths_by_playouts(scn, {e.id for e in scn.endings} - set(paths)) if bounded else {}
+    return {e.id: paths.get(e.id) or found[e.id] for e in scn.endings if e.id in paths or e.id in found}, set(found)
 
 
 # --- small scenarios written for a test ------------------------------------------------------

@@ -6,7 +6,8 @@
 For each scenario this writes, under tests/plans/<scenario_id>/:
 
 * ``<ending_id>.yaml`` for every reachable ending: a shortest path of choices to it
-  (sim.analysis.explore.paths_to_endings), seed 1, ``expect: {ending: ...}``;
+  (sim.analysis.explore.paths_to_endings; where that search stops at the memory bound,
+  a path found by seeded playouts, paths_by_playouts), seed 1, ``expect: {ending: ...}``;
 * ``main_line.yaml``: a hand-written path that follows what the articles report
   (acts with basis: reported wherever the scenario offers one), with intermediate
   ``- expect: {state: ...}`` steps; for a scenario played in rounds, the main line
@@ -215,6 +216,7 @@ PLAYED: dict[str, tuple[str, str]] = {
     "ceasefire_30_day_in_rounds": ("russia", "Russia plays the acts the articles report; the other sides and chance roll by the author's weights"),
     "strikes_during_talks_in_rounds": ("ukraine", "Ukraine plays the acts the articles report; the other sides and chance roll"),
     "istanbul_rounds_in_rounds": ("ukraine", "Ukraine plays the acts the articles report; the other sides and chance roll"),
+    "whole_arc_sealed": ("russia", "In sealed rounds, Russia plays the acts the articles report; the other sides and chance roll by the author's weights"),
     "ceasefire_30_day_sealed": ("russia", "In sealed rounds, Russia plays the acts the articles report; the other sides and chance roll"),
 }
 
@@ -293,9 +295,14 @@ def write(scenario_id: str) -> list[Path]:
         folder.mkdir(parents=True)
     written = []
     items = []
-    for ending_id, steps in shortest_paths(scenario_id).items():
+    paths, by_playouts = shortest_paths(scenario_id)
+    for ending_id, steps in paths.items():
         title = scn.ending_by_id(ending_id).title
-        items.append((ending_id, plan_text(scenario_id, f"Shortest path: {title}", list(steps), ending_id, f"A shortest path to the ending '{ending_id}'.")))
+        if ending_id in by_playouts:  # the shortest-path search stopped at the memory bound first
+            text = plan_text(scenario_id, f"A path: {title}", list(steps), ending_id, f"A path to the ending '{ending_id}', found by seeded playouts (sim.analysis.explore.paths_by_playouts).")
+        else:
+            text = plan_text(scenario_id, f"Shortest path: {title}", list(steps), ending_id, f"A shortest path to the ending '{ending_id}'.")
+        items.append((ending_id, text))
     if scenario_id in PLAYED:
         side, title = PLAYED[scenario_id]
         steps, ending = played_line(scenario_id, side)

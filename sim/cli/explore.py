@@ -6,7 +6,7 @@ import json
 import sys
 
 from sim.analysis import explore as bound
-from sim.analysis.explore import MEMORY, exhaustive, paths_to_endings, playouts
+from sim.analysis.explore import MEMORY, exhaustive, paths_by_playouts, paths_to_endings, playouts
 from sim.diagnostics import UsageError
 from sim.format import load_scenario
 from sim.format.catalog import resolve
@@ -102,15 +102,20 @@ _STOPPED = {MEMORY: "the memory bound", "nodes": "--max-nodes"}
 
 
 def print_paths(name: str) -> int:
-    """A shortest path to each ending, written as a script an author can replay."""
+    """A shortest path to each ending, written as a script an author can replay. Where the
+    search stops at the memory bound, the endings it did not reach get a path found by
+    seeded playouts instead (not the shortest), marked so."""
     scenario = load_scenario(resolve(name))
     paths, bounded = paths_to_endings(scenario, bounded=True)
+    by_playouts = paths_by_playouts(scenario, {e.id for e in scenario.endings} - set(paths)) if bounded else {}
     for ending in scenario.endings:
-        steps = paths.get(ending.id)
+        steps = paths.get(ending.id) or by_playouts.get(ending.id)
         print(f"# {ending.title}")
         if steps is None:
             print("#   not reached")
             continue
+        if ending.id in by_playouts:
+            print("#   found by seeded playouts, not the shortest: the shortest-path search stopped at the memory bound")
         print(f"scenario: {scenario.id}")
         print("steps:")
         for step in steps:
@@ -118,7 +123,11 @@ def print_paths(name: str) -> int:
         print(f"expect: {{ending: {ending.id}}}")
         print()
     if bounded:
-        print(f"sim explore: stopped at the memory bound ({bound.MEMORY_BUDGET // 2**20} MiB of states kept): the endings marked 'not reached' were not found within it", file=sys.stderr)
+        print(
+            f"sim explore: stopped at the memory bound ({bound.MEMORY_BUDGET // 2**20} MiB of states kept): "
+            "the paths marked 'found by seeded playouts' are not the shortest, and the endings marked 'not reached' were not found",
+            file=sys.stderr,
+        )
         return BOUNDED
     return 0
 
