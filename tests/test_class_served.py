@@ -1,11 +1,12 @@
 """A class in browsers: ``sim serve --class``, real websocket clients (sim.serve.testing),
 one app process per seat, sharing the room only through the store.
 
-Four seats and a facilitator play the rounds version of the whole arc to an ending, with
-notes, an inject and an override; a seat's process is killed mid-round and the seat
-rejoins with its code and sees where the room stands; so is the facilitator's; the server
-is stopped and started again and the room goes on. Sealed orders are played in the sealed
-ceasefire: each seat sees who has ordered, never what, until the facilitator reveals.
+Four seats and a facilitator play the whole arc in sealed rounds to an ending, with sealed
+orders revealed by the facilitator, notes, an inject, an override and the debrief on
+screen; a seat's process is killed mid-round after it has ordered and the seat rejoins with
+its code and sees where the room stands and its own sealed order; so is the facilitator's;
+the server is stopped and started again and the room goes on. The sealed ceasefire checks
+that each seat sees who has ordered, never what, until the facilitator reveals.
 The test acts only through keys on the clients' screens; it reads the room through the
 Room API (as the facilitator) only to know which key to press next and to check.
 """
@@ -20,8 +21,10 @@ from pathlib import Path
 
 import pytest
 
+from sim.engine import core
 from sim.format import load_scenario
 from sim.room import Room, create_room
+from sim.room.debrief import debrief, markdown
 from sim.serve.testing import ServedSim, ScreenClient, wait_all
 from sim.store.db import Store
 
@@ -114,6 +117,15 @@ class Class:
         await client.wait_for(left("Notes, the latest first"), WAIT)  # the dialog closed, the note listed
         await client.wait_for(left(text), WAIT)
 
+    def order_key(self, side: str) -> str:
+        """Which option a group orders in a sealed round: the third side in the order goes
+        through its options turn by turn, the others pass (their pass is listed last), so
+        that the game runs for a while (the first option every time ends it at once)."""
+        seat = self.scenario.seats.index(side)
+        node = self.room.state.session.node
+        n = len(core.offered_to(self.scenario, seat, node.state))
+        return str(node.turn % n + 1 if seat == 2 else n)
+
     def kill(self, who: str) -> None:
         os.kill(self.pids[who], signal.SIGKILL)
 
@@ -127,7 +139,8 @@ class Class:
 
 
 async def step(k: Class) -> None:
-    """Play the branch point the room stands at, by keys on the member whose it is."""
+    """Play the branch point the room stands at, by keys on the member whose it is: in a
+    sealed round, every due side orders its first option and the facilitator reveals."""
     asked = k.view().asked
     if asked.what == "chance":
         await k.act("facilitator", "r")  # accept the author's roll
@@ -135,6 +148,11 @@ async def step(k: Class) -> None:
         await k.act(asked.owner, "1")
     elif asked.what == "reaction":
         await k.act(asked.owner, "r")  # the seat lets the author's weights decide its reaction
+    elif asked.what == "orders":
+        for side in k.view().sides:
+            if side.due and not side.ordered:
+                await k.act(side.id, k.order_key(side.id))
+        await k.act("facilitator", "v")  # every due side has ordered: no question asked
     else:
         raise AssertionError(f"nothing to play at {asked.what}: {asked.label}")
 
@@ -144,8 +162,8 @@ def state(tmp_path):
     return tmp_path / "state"
 
 
-async def test_four_seats_and_a_facilitator_play_the_whole_arc_to_an_ending_through_kills_and_a_restart(state):
-    k = Class(state, "whole_arc_in_rounds")
+async def test_four_seats_and_a_facilitator_play_the_whole_arc_in_sealed_rounds_to_an_ending_through_kills_and_a_restart(state):
+    k = Class(state, "whole_arc_sealed")
     sides = list(k.scenario.seats)
     try:
         await k.serve()
@@ -154,8 +172,9 @@ async def test_four_seats_and_a_facilitator_play_the_whole_arc_to_an_ending_thro
         assert len(k.server.app_pids()) == 5
         await k.act("facilitator", "s")
         await wait_all(list(k.clients.values()), "running", WAIT)
+        assert k.view().asked.what == "orders"
 
-        # the facilitator brings an event in before anyone has moved
+        # the facilitator brings an event in before anyone has ordered
         event_id, event_label = k.view().asked.injectable[0]
         await k.clients["facilitator"].press("i")
         await k.clients["facilitator"].wait_for("Bring which event in now?", WAIT)
@@ -165,8 +184,9 @@ async def test_four_seats_and_a_facilitator_play_the_whole_arc_to_an_ending_thro
         assert any(d.ruling == "inject" and d.act == f"inject:{event_id}" for d in k.view().decisions)
         await wait_all(list(k.clients.values()), left(f"decided Injected: {event_label}"), WAIT)
 
-        # play until the facilitator can rule against the author's weights, and does
-        while not (k.view().asked.what in ("chance", "reaction") and len(k.view().asked.options) > 1):
+        # play (orders, reveals, reactions, rolls) until, after a sealed round is revealed,
+        # the facilitator can rule against the author's weights, and does
+        while not (k.view().rounds and k.view().asked.what in ("chance", "reaction") and len(k.view().asked.options) > 1):
             await step(k)
         asked = k.view().asked
         against = next(i for i, o in enumerate(asked.options, 1) if o.act != asked.roll)
@@ -187,21 +207,25 @@ async def test_four_seats_and_a_facilitator_play_the_whole_arc_to_an_ending_thro
         notes = k.view().notes
         assert [n.who for n in notes] == [f"seat:{sides[0]}", f"seat:{sides[2]}", "facilitator"]
 
-        # a seat's process is killed mid-round; it rejoins and sees where the room stands
-        while k.view().asked.what != "move" or k.view().asked.owner != sides[2]:
+        # a sealed round opens; a seat orders, and its process is killed before the reveal
+        while k.view().asked.what != "orders" or not all(s.due for s in k.view().sides if s.id in sides[:2]):
             await step(k)
-        await k.act(sides[0] if k.view().asked.owner == sides[0] else k.view().asked.owner, "1")  # the round goes on
         victim = sides[1]
+        await k.act(victim, k.order_key(victim))
+        mine = k.room.view(k.f).orders[-1][1].label
+        await wait_all(k.others(victim), left(f"{k.scenario.actor_name(victim)}: ordered"), WAIT)
         k.kill(victim)
         await k.clients[victim].wait_closed(WAIT)
         await k.clients.pop(victim).close()
-        for _ in range(2):
-            await step(k)
+        await k.act(sides[0], k.order_key(sides[0]))  # the round goes on without it
         view = k.view()
         client = await k.join(victim)
         await client.wait_for(flat(f"turn {view.turn} of {view.horizon} · running"), WAIT)
-        await client.wait_for(left(view.decisions[-1].label), WAIT)
+        await client.wait_for(left(f"Your order (sealed until the reveal; you may change it): {mine}"), WAIT)
         assert "We hold to the timeline" not in client.text()  # another seat's note stays its own
+        for side in sides:
+            if side != victim:
+                assert f"Your order (sealed until the reveal; you may change it): {mine}" not in k.clients[side].text()
 
         # the facilitator's process is killed; it rejoins with its code and sees every note
         k.kill("facilitator")
@@ -209,6 +233,7 @@ async def test_four_seats_and_a_facilitator_play_the_whole_arc_to_an_ending_thro
         await k.clients.pop("facilitator").close()
         await k.join("facilitator")
         await k.clients["facilitator"].wait_for(left("Ask each group what it would concede"), WAIT)
+        await k.clients["facilitator"].wait_for(left(f"{k.scenario.actor_name(victim)}: {mine}"), WAIT)
 
         # the server stops (every app with it) and starts again: the room resumes where it stood
         revision = k.room.revision
@@ -226,10 +251,21 @@ async def test_four_seats_and_a_facilitator_play_the_whole_arc_to_an_ending_thro
             await step(k)
         view = k.view()
         assert view.asked.what == "ended" and view.ending, view.asked.label
+        assert len(view.rounds) >= 2 and all(r.given for r in view.rounds)
         await wait_all(list(k.clients.values()), left(f"Ending: {view.ending}"), WAIT)
         for who, client in k.clients.items():
             if who not in (sides[0], "facilitator"):  # the facilitator reads every note
                 assert "We hold to the timeline" not in client.text()
+
+        # the debrief, on the facilitator's screen: the orders by round, the override, the notes
+        facilitator = k.clients["facilitator"]
+        await facilitator.press("b")
+        await facilitator.wait_for(f"Debrief of room {k.created.room}, as the room stands now", WAIT)
+        await facilitator.wait_for(flat("Played in sealed rounds"), WAIT)
+        k.room.refresh()
+        text = markdown(debrief([k.room.state]))  # what that screen shows, whole (it scrolls)
+        assert "### Orders by round" in text and f"overrode the author's weights: {reason}" in text
+        assert "Ask each group what it would concede" in text and "We hold to the timeline" in text
     finally:
         await k.close()
         if k.server is not None:

@@ -47,7 +47,7 @@ def test_list_shows_every_scenario_in_order_with_the_default_marked(repo, capsys
     rows = [re.match(r"^([* ]) (\S+)\s+(.+?)  \((.+)\)$", line) for line in out.splitlines()]
     assert all(rows), out
     tracks = ["ceasefire_30_day", "strikes_during_talks", "istanbul_rounds"]
-    listed = ["whole_arc", *tracks, "whole_arc_in_rounds", *(f"{t}_in_rounds" for t in tracks), "ceasefire_30_day_sealed"]
+    listed = ["whole_arc", *tracks, "whole_arc_in_rounds", *(f"{t}_in_rounds" for t in tracks), "whole_arc_sealed", "ceasefire_30_day_sealed"]
     assert [(r[1], r[2]) for r in rows] == [("*" if i == "whole_arc" else " ", i) for i in listed]
     for r in rows:
         assert r[3] == real(r[2]).title

@@ -154,7 +154,7 @@ async def test_with_no_scenario_each_browser_gets_the_picker(env):
 
     titles = [entry.title for entry in catalog(REPO / "scenarios")]
     assert len(titles) > 1
-    async with ServedSim([], env=dict(env, SIM_SCENARIOS=str(REPO / "scenarios"))) as server, server.client() as client:
+    async with ServedSim([], env=dict(env, SIM_SCENARIOS=str(REPO / "scenarios"))) as server, server.client(100, 60) as client:  # tall enough for every entry
         for title in titles:
             await client.wait_for(title, WAIT)
 
