@@ -251,3 +251,33 @@ def test_every_key_listed_on_a_screen_is_bound_there_and_the_other_way_round():
         assert listed == bound, cls.__name__
         for name in listed:
             assert hasattr(cls, f"action_{name.partition('(')[0]}"), (cls.__name__, name)
+
+
+async def test_a_seat_with_more_than_nine_options_reaches_every_one_from_the_list(store, tmp_path):
+    """The digit keys reach the first nine options; `0` lists them all (another negotiation
+    may well offer a side a dozen moves)."""
+    from _rooms import river_text
+    from _support import add_article
+
+    from sim.format import load_scenario
+
+    proposals = "".join(
+        f"  br_formula_{i}: {{actor: broker, label: Propose sharing formula {i}, type: CONSULT, basis: illustrative, effects: [trust += 1]}}\n"
+        for i in range(1, 13)
+    )
+    add_article(tmp_path)
+    path = tmp_path / "river_many.yaml"
+    path.write_text(river_text("sealed").replace("reactions:\n", proposals + "reactions:\n", 1), encoding="utf-8")
+    t = Table(store, load_scenario(path))
+    t.room.start(t.f)
+    broker = t.seat["broker"]
+    offered = t.room.view(broker).asked.options
+    assert len(offered) == 13 and offered[-1].kind == "pass"
+    app = RoomApp(t.store, room=t.room, ticket=broker)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, SeatScreen)
+        await pilot.press("0")
+        await until(pilot, lambda: "13. " + offered[-1].label in shown(app))
+        await pilot.press("end", "enter")  # the last, out of the digits' reach
+        await until(pilot, lambda: bool(t.room.view(t.f).orders))
+        assert [(side, option.act) for side, option in t.room.view(t.f).orders] == [("broker", offered[-1].act)]

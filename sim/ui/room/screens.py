@@ -115,6 +115,19 @@ class RoomScreen(Screen):
             self.reload()
         return True
 
+    def action_pick_from_list(self) -> None:
+        """The whole list of options in a dialog: the digit keys reach only the first nine."""
+        options = self.view.asked.options
+        if not options:
+            self.notify("nothing is on offer to you now", severity="warning")
+            return
+
+        def chosen(i: int | None) -> None:
+            if i is not None:
+                self.action_pick(i + 1)
+
+        self.app.push_screen(ChooseOne(self.view.asked.label, [o.label for o in options]), chosen)
+
     def option(self, n: int):
         options = self.view.asked.options
         if not 1 <= n <= len(options):
