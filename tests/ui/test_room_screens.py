@@ -281,3 +281,21 @@ async def test_a_seat_with_more_than_nine_options_reaches_every_one_from_the_lis
         await pilot.press("end", "enter")  # the last, out of the digits' reach
         await until(pilot, lambda: bool(t.room.view(t.f).orders))
         assert [(side, option.act) for side, option in t.room.view(t.f).orders] == [("broker", offered[-1].act)]
+
+
+async def test_when_time_is_up_each_screen_says_what_it_asks_of_it(sealed):
+    """Nothing happens by itself at zero: the console says v reveals, a group that has not
+    ordered is told to, one that has is not."""
+    t = sealed
+    t.room.start(t.f)
+    t.room.order(t.seat["upstream"], "up_build")
+    t.room.set_timer(t.f, 1)
+    for ticket, says, never in (
+        (t.f, "time is up: v reveals the orders", "give your order now"),
+        (t.seat["downstream"], "time is up: give your order now", "v reveals"),
+        (t.seat["upstream"], "time is up", "give your order now"),
+    ):
+        app = RoomApp(t.store, room=t.room, ticket=ticket)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda says=says: says in shown(app), timeout=5.0)
+            assert never not in shown(app)

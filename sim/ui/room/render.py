@@ -54,8 +54,25 @@ def header(view: View, now: float) -> Text:
     out.append(f" · room {view.room}: {view.title} · ")
     out.append(f"turn {view.turn} of {view.horizon} · {STATUS_WORDS.get(view.status, view.status)}")
     out.append(" · ")
-    out.append(timer_text(view, now), style="bold")
+    timer = timer_text(view, now)
+    if timer == "time is up":  # said so that it stands out, with what it asks of this screen
+        out.append(timer + _when_up(view), style="bold reverse")
+    else:
+        out.append(timer, style="bold")
     return out
+
+
+def _when_up(view: View) -> str:
+    """What time being up asks of this member in a sealed round (nothing happens by itself:
+    the facilitator decides when to reveal)."""
+    if view.asked.what != "orders" or view.status != "running":
+        return ""
+    if view.viewer.role == "facilitator":
+        return ": v reveals the orders"
+    mine = next((s for s in view.sides if s.id == view.viewer.side), None)
+    if mine is not None and mine.due and not mine.ordered:
+        return ": give your order now"
+    return ""
 
 
 def sides_line(view: View) -> Text:
