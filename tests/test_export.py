@@ -515,3 +515,27 @@ def test_articles_show_their_own_outlet_dateline_and_date_beside_the_label():
     for art in view.articles:
         if art.meta and art.id in quoted:
             assert f"{art.label} ({art.meta})" in words, "beside the label under a quote"
+
+
+def test_a_sessions_story_lists_the_disagreements_of_the_articles_its_scenario_draws_on():
+    """A track of one phase does not hand students the other phases' disputes (the teacher's
+    notes keep every one): a dispute is listed when one of its versions comes from an
+    article that one of the scenario's acts quotes."""
+    left_out = {}
+    for scenario_id in SCENARIO_IDS:
+        scn = real(scenario_id)
+        quoted = set()
+        for act in scn.acts:
+            quoted.update(q.source for q in act.quotes)
+            for demand in act.demands:
+                quoted.update(q.source for q in demand.quotes)
+        told = {d.topic for d in story(Session(scn, 1)).disagreements}
+        for dispute in scn.disputes:
+            drawn = any(v.source in quoted for v in dispute.versions)
+            assert (dispute.topic in told) == drawn, (scenario_id, dispute.id)
+        left_out[scenario_id] = [d for d in scn.disputes if d.topic not in told]
+    scenario_id = next(s for s, missing in left_out.items() if missing)  # the filter bites somewhere
+    notes = produce("notes", "html", scenario=real(scenario_id), options=Options(max_nodes=20_000))[0].data
+    section = notes.split("Where the sources disagree", 1)[1].split("<h2", 1)[0]
+    for dispute in left_out[scenario_id]:
+        assert html.escape(dispute.topic, quote=False) in section, dispute.id

@@ -297,13 +297,18 @@ def story(session: Session, step_id: int | None = None) -> Story:
         ending=ending,
         turn=node.turn,
         articles=tuple(views.article(s) for s in scn.sources.values()),
-        disagreements=views.disagreements(),
+        disagreements=views.disagreements(drawn_on_only=True),
     )  # fmt: skip
 
 
 def disagreements(scn: Scenario) -> tuple[Disagreement, ...]:
     """Where the sources disagree, each version with its article (the scenario's disputes)."""
     return Views(scn).disagreements()
+
+
+def drawn_on(scn: Scenario) -> set[str]:
+    """The sources the scenario's acts quote (moves, reactions, events, their demands)."""
+    return {q.source for a in scn.acts for q in (*a.quotes, *(q for d in a.demands for q in d.quotes))}
 
 
 def article(src: SourceInfo) -> Article:
@@ -366,11 +371,16 @@ class Views:
     def quotes(self, refs) -> tuple[Quote, ...]:
         return tuple(self.quote(q) for q in refs)
 
-    def disagreements(self) -> tuple[Disagreement, ...]:
+    def disagreements(self, drawn_on_only: bool = False) -> tuple[Disagreement, ...]:
+        """The scenario's disputes, each version with its article; with ``drawn_on_only``,
+        only those with a version from an article its acts quote (a track of one phase
+        need not list the others' disputes: the teacher's notes list them all)."""
         scn = self.scn
+        drawn = drawn_on(scn) if drawn_on_only else None
         return tuple(
             Disagreement(d.topic, tuple(Version(v.summary, v.text, self.article(scn.sources[v.source]), v.speaker) for v in d.versions))
             for d in scn.disputes
+            if drawn is None or any(v.source in drawn for v in d.versions)
         )  # fmt: skip
 
     def beat(self, f: Fired) -> Beat:
