@@ -236,3 +236,33 @@ def test_every_command_that_explores_says_it_stopped_at_the_bound_and_exits_6(tw
 
         data = json.loads(out)
         assert data["complete"] is False and data["stopped"] == "the memory bound" and data["open"] == 1.0
+
+
+def test_a_packed_key_is_equal_exactly_when_what_conditions_see_is(tmp_path):
+    """node_key packs each value in the fewest bytes its type allows: it must merge nodes
+    exactly when their relevant values, queue and ending are equal, as the tuples did."""
+    import random
+
+    from sim.analysis.explore import node_key
+    from sim.engine.core import Node
+
+    for scn in (real(sid) for sid in SMALLEST):  # one of each turn structure
+        key = node_key(scn)
+        rng = random.Random(3)
+        seen: dict[object, tuple] = {}
+        for _ in range(200):
+            node = core.start(scn)
+            while not node.over:
+                plain = (tuple(node.state[i] for i in scn.relevant), node.pending, node.ending)
+                packed = key(node)
+                assert isinstance(packed, bytes)
+                assert seen.setdefault(packed, plain) == plain, "two different nodes, one key"
+                opts = core.options(scn, node)
+                if not opts:
+                    break
+                node = core.advance(scn, node, rng.choice(opts).act)
+        assert len(set(seen.values())) == len(seen), "one node, two keys"
+        # a value its type does not allow (the engine never writes one) still keys exactly
+        odd = list(core.start(scn).state)
+        odd[scn.relevant[0]] = 10**18
+        assert key(Node(tuple(odd))) == (tuple(odd[i] for i in scn.relevant), (), -1)
