@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sim.engine.vocab import possessive
 from sim.format import load_scenario
 from sim.room import create_room
 from sim.serve.testing import Chromium, ServedSim
@@ -45,6 +46,6 @@ async def test_the_landing_screen_in_headless_chromium(chromium, tmp_path):
         side = scenario.seats[2]
         await browser.type(created.codes.seats[side])
         await enter(browser)
-        rows = await browser.wait_for(f"{scenario.actor_name(side)}'s group · room {created.room}", WAIT)
+        rows = await browser.wait_for(f"{possessive(scenario.actor_name(side))} group · room {created.room}", WAIT)
         assert "Private briefing (your group only)" in "\n".join(rows)
         assert await browser.screenshot(tmp_path / "class.png") > 1000

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from sim.engine.vocab import possessive
 from sim.engine import core
 from sim.format import load_scenario
 from sim.room import Room, create_room
@@ -62,7 +63,7 @@ class Class:
         return self.room.view(self.f)
 
     def name(self, who: str) -> str:
-        return "Facilitator" if who == "facilitator" else f"{self.scenario.actor_name(who)}'s group"
+        return "Facilitator" if who == "facilitator" else f"{possessive(self.scenario.actor_name(who))} group"
 
     async def serve(self) -> ServedSim:
         env = dict(os.environ, SIM_STATE_DIR=str(self.state))

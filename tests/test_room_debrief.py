@@ -14,6 +14,7 @@ from _rooms import SIDES, river
 from _support import real
 from test_export import pdf_text, rendered_page, text_of
 
+from sim.engine.vocab import possessive
 from sim.analysis.explore import exhaustive, playouts
 from sim.engine.vocab import Ruling
 from sim.export.documents import Options, produce
@@ -86,7 +87,7 @@ def test_a_tables_debrief_has_its_path_orders_decisions_odds_and_notes(store, tm
     for pr in t.prompts:
         assert f"> **{pr.prompt}**" in md
         for side in SIDES:
-            assert f"*{state.scenario.actor_name(side)}'s group:* {side.upper()}-NOTE on: {pr.prompt}" in md
+            assert f"*{possessive(state.scenario.actor_name(side))} group:* {side.upper()}-NOTE on: {pr.prompt}" in md
     assert "The facilitator's note: a lively table." in md and "the class argued the other branch through" in md
 
 

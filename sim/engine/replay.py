@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sim.engine.model import Scenario
 from sim.engine.session import ChoiceError, Session, Step
-from sim.engine.vocab import How
+from sim.engine.vocab import How, possessive
 
 ROLL = "roll"
 
@@ -62,7 +62,7 @@ def _taken(session: Session, choice: Choice) -> Step:
     if choice.by is not None:
         owner = session.owner()
         if owner != choice.by:
-            raise ChoiceError(f"this step is {session.scenario.owner_name(choice.by)}'s choice, but here {session.scenario.owner_name(owner)} decides")
+            raise ChoiceError(f"this step is {possessive(session.scenario.owner_name(choice.by))} choice, but here {session.scenario.owner_name(owner)} decides")
     if choice.act == ROLL:
         return session.roll()
     parent = session.step()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from sim.engine.model import Act, QuoteRef, Scenario
-from sim.engine.vocab import CHANCE, How, Kind
+from sim.engine.vocab import CHANCE, How, Kind, possessive
 
 _CHANGE_KINDS = ("value",)  # history counters and the turn are book-keeping, not news
 
@@ -98,7 +98,7 @@ def record_failed(scn: Scenario, act: Act, state: tuple) -> Fired:
     why = "its condition no longer holds" if act.when is not None else "it can be made only once"
     if act.when is not None and act.once:
         why = "its condition no longer holds, or it was made already"
-    label = f"{scn.actor_name(act.actor)}'s choice fails: '{act.label}' was no longer on offer when its turn came ({why})"
+    label = f"{possessive(scn.actor_name(act.actor))} choice fails: '{act.label}' was no longer on offer when its turn came ({why})"
     return Fired(Kind.FAILED, act.id, label, state[0], act.actor, conditions=conditions, owner=act.actor)
 
 

@@ -210,3 +210,9 @@ NO_POSITION = "none"  # a stance's value when a side has no position (yet) on an
 NO_POSITION_TEXT = "no position yet"  # how a reader sees it
 CHANCE = "chance"  # the owner of an event's branches
 TABLE = "table"  # the owner of an open table's decision: any side, as the director chooses
+
+
+def possessive(name: str) -> str:
+    """'Russia's', 'the European allies'', 'the United States'': a name's possessive, as
+    English writes it (a name ending in s takes the apostrophe alone)."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"

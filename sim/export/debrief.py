@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
-from sim.engine.vocab import TurnMode
+from sim.engine.vocab import TurnMode, possessive
 from sim.export import html as H
 from sim.export.story import WEIGHTS_NOTE, percent
 from sim.room.debrief import HOW_GIVEN, Debrief, Odds, Table, path_beats, odds_line
@@ -91,7 +91,7 @@ def _table(t: Table, level: int) -> str:
         out.append(H.h(sub, "Decisions, and what else could have happened"))
         for p in t.points:
             out.append('<div class="item">')
-            out.append(f"<p><b>Turn {p.turn}, {escape(p.owner)}'s branch point:</b> {escape(p.taken)}. Decided by {escape(p.decision)}.</p>")
+            out.append(f"<p><b>Turn {p.turn}, {escape(possessive(p.owner))} branch point:</b> {escape(p.taken)}. Decided by {escape(p.decision)}.</p>")
             others = [f"{b.label} ({percent(b.share)})" for b in p.branches if not b.taken]
             if others:
                 out.append(H.p("On offer besides, with the author's weights: " + "; ".join(others) + ".", "who"))

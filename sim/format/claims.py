@@ -38,6 +38,7 @@ from functools import cache
 
 from sim.diagnostics import WARNING, Diagnostic
 from sim.engine import model as e
+from sim.engine.vocab import possessive
 from sim.format import models as m
 from sim.format.grounding import Library, SourceText, fold
 from sim.format.load import Spec
@@ -287,15 +288,15 @@ class _Claims:
                 name = self.scn.actor_name(side)
                 if judgement.view != "no_record" and not judgement.cites and not judgement.quotes:
                     # A warning: the reason may say where the view comes from; the author should show it.
-                    self.diags.append(self.spec.at(*where, "view", severity=WARNING)(f"{name}'s view '{judgement.view}' rests on nothing: cite its stances or quote it (or say no_record, that the articles record no position)"))
+                    self.diags.append(self.spec.at(*where, "view", severity=WARNING)(f"{possessive(name)} view '{judgement.view}' rests on nothing: cite its stances or quote it (or say no_record, that the articles record no position)"))
                 for i, cite in enumerate(judgement.cites):
                     owner = cite.partition(".")[0]
                     if owner != side:
-                        self.err(*where, "cites", i, msg=f"{name}'s view cites {self.scn.actor_name(owner)}'s stance '{cite}': a side's view rests on its own stated positions")
+                        self.err(*where, "cites", i, msg=f"{possessive(name)} view cites {possessive(self.scn.actor_name(owner))} stance '{cite}': a side's view rests on its own stated positions")
                 for i, quote in enumerate(judgement.quotes):
                     owner = (quote.speaker or "").partition(".")[0]
                     if owner and owner != side:
-                        self.err(*where, "quotes", i, "speaker", msg=f"{name}'s view quotes {self.scn.actor_name(owner)} ({quote.speaker}): a side's view rests on its own words, not another side's")
+                        self.err(*where, "quotes", i, "speaker", msg=f"{possessive(name)} view quotes {self.scn.actor_name(owner)} ({quote.speaker}): a side's view rests on its own words, not another side's")
 
     # -- briefings and sources -------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from sim.analysis.explore import exhaustive, playouts
 from sim.engine import core
 from sim.engine.core import Node
 from sim.engine.model import Scenario
-from sim.engine.vocab import RULING_HELP, How, Ruling, TurnMode
+from sim.engine.vocab import RULING_HELP, How, Ruling, TurnMode, possessive
 from sim.export.story import Story, percent, story
 from sim.room.state import Decision, RoomState, Round
 from sim.room.view import _label as act_label
@@ -231,7 +231,7 @@ def table(state: RoomState, explorer: Explorer) -> Table:
 
 
 def _who(scn: Scenario, who: str) -> str:
-    return "the facilitator" if who == FACILITATOR else f"{scn.actor_name(who.partition(':')[2])}'s group"
+    return "the facilitator" if who == FACILITATOR else f"{possessive(scn.actor_name(who.partition(':')[2]))} group"
 
 
 def _note(scn: Scenario, n) -> NoteLine:
@@ -322,7 +322,7 @@ def _table_md(t: Table) -> list[str]:
     if t.points:
         out += ["### Decisions", ""]
         for p in t.points:
-            out.append(f"- **Turn {p.turn}, {p.owner}'s branch point:** {p.taken}. Decided by {p.decision}.")
+            out.append(f"- **Turn {p.turn}, {possessive(p.owner)} branch point:** {p.taken}. Decided by {p.decision}.")
             others = [f"{b.label} {percent(b.share)}" for b in p.branches if not b.taken]
             if others:
                 out.append(f"  - On offer besides (the author's weights): {'; '.join(others)}")

@@ -39,7 +39,7 @@ from sim.engine.control import MAX_ROLLS
 from sim.engine.model import Act, Scenario
 from sim.engine.replay import mark_ruling
 from sim.engine.session import INJECT, ChoiceError, Session, Step
-from sim.engine.vocab import CHANCE, How, Ruling, TurnMode
+from sim.engine.vocab import CHANCE, How, Ruling, TurnMode, possessive
 from sim.store.rooms import FACILITATOR, Entry, Member, Summary, may_write
 
 WAITING, RUNNING, PAUSED, ENDED = "waiting", "running", "paused", "ended"
@@ -282,7 +282,7 @@ class RoomState:
             return "this is a sealed round: give an order"
         owner = self.session.owner()
         if owner != member.side:
-            return f"it is not {self.scenario.actor_name(member.side)}'s decision here" + (f" but {self.scenario.owner_name(owner)}'s" if owner else "")
+            return f"it is not {possessive(self.scenario.actor_name(member.side))} decision here" + (f" but {possessive(self.scenario.owner_name(owner))}" if owner else "")
         act = data.get("act")
         if act != ROLL and act not in {o.act.id for o in self.session.options()}:
             return f"'{act}' is not on offer here"

@@ -26,7 +26,7 @@ from sim.engine import core
 from sim.engine.model import Act, Briefing, PrivateBriefing, Scenario
 from sim.engine.session import INJECT, pick
 from sim.engine.trace import Fired
-from sim.engine.vocab import CHANCE, RULING_HELP, TurnMode
+from sim.engine.vocab import CHANCE, RULING_HELP, TurnMode, possessive
 from sim.export.story import Story, story
 from sim.room.state import RoomNote, RoomState
 from sim.store.rooms import FACILITATOR, SEAT, Member
@@ -296,7 +296,7 @@ def _asked(state: RoomState, viewer: Member, weights: bool) -> Asked:
     owner = s.owner()
     rule = core.rule_at(scn, node)
     if node.deciding:
-        what, label = "move", f"Turn {node.turn}: {scn.owner_name(owner)}'s move"
+        what, label = "move", f"Turn {node.turn}: {possessive(scn.owner_name(owner))} move"
     elif owner == CHANCE:
         what, label = "chance", rule.label if rule else "chance"
     else:

@@ -17,7 +17,7 @@ from sim.engine.core import owner as core_owner
 from sim.engine.core import options as core_options
 from sim.engine.model import BASIS_HELP, Act, ActorInfo, QuoteRef, Scenario, StanceInfo
 from sim.engine.session import Session, Step
-from sim.engine.vocab import CATEGORY_QUAD, CHANCE, HOW_HELP, NO_POSITION, NO_POSITION_TEXT, How, Kind, Quad, TurnMode
+from sim.engine.vocab import CATEGORY_QUAD, CHANCE, HOW_HELP, NO_POSITION, NO_POSITION_TEXT, How, Kind, Quad, TurnMode, possessive
 from sim.export.story import WEIGHTS_NOTE, Beat, Ending, Note, Quote, StepView, Story, Views, humanize, percent, readable  # noqa: F401 (WEIGHTS_NOTE: for the screens)
 from sim.export.story import story as story_view
 from sim.ui.words import plural  # noqa: F401 (re-exported for the screens)
@@ -170,7 +170,7 @@ def stance_detail(scn: Scenario, state: tuple, actor_id: str, issue_id: str) -> 
         if st.red_line:
             crossed = bool(st.red_line_crossed and st.red_line_crossed.fn(state))
             out.append(f"\nRed line: {st.red_line}{' (crossed on this path)' if crossed else ''}", style="bold red")
-    out.append(f"\nEnter: {actor.short}'s briefing and quotes", style="dim")
+    out.append(f"\nEnter: {possessive(actor.short)} briefing and quotes", style="dim")
     return out
 
 

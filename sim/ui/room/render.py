@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from sim.engine.vocab import possessive
 from sim.room.view import Option, View
 
 WEIGHTS_NOTE = "Weights are the scenario author's illustrative judgement, not a forecast."
@@ -38,7 +39,7 @@ def who(view: View) -> str:
         return "Facilitator"
     if member.role == "observer":
         return "Observer"
-    return f"{side_name(view, member.side)}'s group"
+    return f"{possessive(side_name(view, member.side))} group"
 
 
 def side_name(view: View, side: str | None) -> str:
@@ -229,7 +230,7 @@ def notes(view: View) -> Text:
 def hand_over(view: View, side: str) -> Text:
     """The hot seat's hand-over screen: who takes the keyboard, and nothing of any side's."""
     out = Text()
-    out.append(f"{side_name(view, side)}'s group: your orders\n\n", style="bold")
+    out.append(f"{possessive(side_name(view, side))} group: your orders\n\n", style="bold")
     out.append("Pass the keyboard to this group. Everyone else, look away: the next screen shows\n")
     out.append("this side's private briefing and its pending order.\n\n")
     out.append("Press Enter when the group is at the keyboard, Escape to go back.")

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sim.engine.vocab import possessive
 from sim.room import AccessDenied, Room, RoomError, Ticket
 from sim.room.state import ROLL
 from sim.room.view import View
@@ -332,7 +333,7 @@ class FacilitatorScreen(RoomScreen):
         self.app.push_screen(DebriefScreen(self.room))
 
     def action_codes(self) -> None:
-        members = [("facilitator", None, "the facilitator")] + [("seat", s.id, f"{s.name}'s group") for s in self.view.sides if s.seated] + [("observer", None, "the observers")]
+        members = [("facilitator", None, "the facilitator")] + [("seat", s.id, f"{possessive(s.name)} group") for s in self.view.sides if s.seated] + [("observer", None, "the observers")]
 
         def chosen(i: int | None) -> None:
             if i is None:
