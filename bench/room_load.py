@@ -41,6 +41,7 @@ from pathlib import Path
 
 import _common as c
 
+from sim.engine.vocab import possessive
 from sim.serve.testing import ScreenClient, ServedSim, cpu_over, pss_kib, rss_kib
 
 REPO = Path(__file__).resolve().parents[1]
@@ -64,8 +65,8 @@ def flat(needle: str):
 
 
 class Member:
-    def __init__(self, room: int, who: str, code: str, name: str) -> None:
-        self.room, self.who, self.code, self.name = room, who, code, name
+    def __init__(self, room: int, who: str, code: str, name: str, side_name: str = "") -> None:
+        self.room, self.who, self.code, self.name, self.side_name = room, who, code, name, side_name
         self.client: ScreenClient | None = None
         self.pid = 0
 
@@ -86,7 +87,7 @@ async def join(server: ServedSim, m: Member, position: int, gate: asyncio.Semaph
 async def order(room, members: list[Member], seat: Member, store_room) -> tuple[float, float]:
     """One seat orders; returns (commit to every other member's screen, press to its own)."""
     before = store_room.revision
-    name = seat.name.removesuffix("'s group")
+    name = seat.side_name
     pressed = await seat.client.press("1")
     own = await seat.client.wait_for_output("Your order (sealed", pressed, WAIT)
     while store_room.revision == before:
@@ -122,7 +123,7 @@ async def run(args) -> dict:
         members: dict[int, list[Member]] = {}
         for m in made:
             members[m.room] = [Member(m.room, "facilitator", m.codes.facilitator, "Facilitator")] + [
-                Member(m.room, side, code, f"{scenario.actor_name(side)}'s group") for side, code in m.codes.seats.items()
+                Member(m.room, side, code, f"{possessive(scenario.actor_name(side))} group", scenario.actor_name(side)) for side, code in m.codes.seats.items()
             ]
         env = dict(os.environ, SIM_STATE_DIR=str(state))
         server = await ServedSim(["--class"], env=env).start()
