@@ -422,7 +422,7 @@ class _Graph:
         if coverage is not None:
             _weights_seen(coverage, acts, ws, pending)
         on_ending = coverage.on_ending if coverage is not None else None
-        # A side's choice in a sealed round, whose next node is the next side's choice
+        # In a sealed round a side's choice leads on to the next side's: walked, not kept (see the class)
         inline = self.sealed and deciding and bool(pending)
         dead = 0.0
         for a, p in zip(acts, ps, strict=True):
