@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import fields, is_dataclass
 
 import pytest
@@ -27,6 +28,7 @@ from sim.export.handout import handout
 from sim.export.notes import outlook, teacher_notes
 from sim.export.roles import played, role_sheet
 from sim.export.story import Story, story
+from sim.export.transcript import render
 from sim.format.script import load_script
 from sim.runner import run_script
 
@@ -371,8 +373,6 @@ def test_export_a_stored_session(tmp_path, capsys, monkeypatch):
 
 
 def run_cli_free_render(session: Session) -> str:
-    from sim.export.transcript import render
-
     return render(session, "text")
 
 
@@ -393,6 +393,50 @@ def test_export_usage_and_input_errors_are_one_line(capsys, monkeypatch, args, c
     assert got == code
     assert message in err
     assert "Traceback" not in err and len(err.strip().splitlines()) <= (1 if code == 1 else 20)
+
+
+def sim_export(tmp_path, *args) -> subprocess.CompletedProcess:
+    """`python -m sim export ...` as a teacher types it, in ``tmp_path``."""
+    env = {k: v for k, v in os.environ.items() if k != "SIM_DEBUG"} | {"SIM_STATE_DIR": str(tmp_path / "state")}
+    return subprocess.run([sys.executable, "-m", "sim", "export", *args], cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120)
+
+
+CEASEFIRE_PLAN = str(PLANS / "ceasefire_30_day" / "main_line.yaml")
+
+
+@pytest.mark.parametrize(
+    ("args", "written", "looks_like"),
+    [
+        (("handout", CEASEFIRE_PLAN, "-o", "class.html"), "class.html", "<!DOCTYPE html>"),
+        (("graph", "ceasefire_30_day", "-o", "every.mmd"), "every.mmd", "flowchart"),
+        (("tree", CEASEFIRE_PLAN, "-o", "tree.DOT"), "tree.dot", "digraph"),  # any case; written as the format spells it
+        (("transcript", CEASEFIRE_PLAN, "-o", "record.json"), "record.json", '"scenario": "ceasefire_30_day"'),
+        (("transcript", CEASEFIRE_PLAN, "-o", "record.txt"), "record.txt", "\nScenario ceasefire_30_day, seed 1\n"),
+        (("transcript", CEASEFIRE_PLAN, "-o", "record"), "record.md", "*Scenario `ceasefire_30_day`, seed 1.*"),  # no extension: the default, its extension added
+        (("transcript", CEASEFIRE_PLAN, "-o", "record.json", "--format", "markdown"), "record.md", "*Scenario `ceasefire_30_day`, seed 1.*"),  # --format wins
+    ],
+)
+def test_export_infers_the_format_from_the_output_files_extension(tmp_path, args, written, looks_like):
+    proc = sim_export(tmp_path, *args)
+    assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
+    assert proc.stdout == f"wrote {written}\n"
+    assert looks_like in (tmp_path / written).read_text()
+
+
+def test_export_to_an_extension_the_kind_does_not_come_as_is_a_usage_error(tmp_path):
+    proc = sim_export(tmp_path, "handout", CEASEFIRE_PLAN, "-o", "class.svg")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == "sim export: error: class.svg: handout comes as pdf (.pdf) or html (.html); name the file so, or give --format\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "state") == []
+    proc = sim_export(tmp_path, "transcript", CEASEFIRE_PLAN, "-o", "record.docx")
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == ["sim export: error: record.docx: transcript comes as markdown (.md), text (.txt) or json (.json); name the file so, or give --format"]
+
+
+def test_export_to_standard_output_keeps_the_kinds_default_format(tmp_path):
+    proc = sim_export(tmp_path, "transcript", CEASEFIRE_PLAN, "-o", "-")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout == render(main_line("ceasefire_30_day"), "markdown")
 
 
 def test_every_kind_is_offered_with_its_formats(capsys):

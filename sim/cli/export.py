@@ -10,15 +10,20 @@
     sim export notes [SCENARIO] --room ID      ... with the debrief of a room (or several: repeat --room)
     sim export debrief --room ID...            the debrief of rooms (also: sim rooms debrief)
 
-Every file goes to a new name (never overwriting) and its path is printed. Exit codes
-as for every command: 1 for input that cannot be used (a file, a session, a missing
-PDF library), 2 for bad usage.
+Every file goes to a new name (never overwriting) and its path is printed. Without
+--format, ``-o FILE`` names the format by its extension (``-o notes.html``), so a
+teacher need not say it twice. Exit codes as for every command: 1 for input that
+cannot be used (a file, a session, a missing PDF library), 2 for bad usage (an
+extension the kind does not come as among them).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import PurePath
+
+from sim.diagnostics import escape
 
 from sim.export.documents import KINDS, EXTENSIONS, Options
 
@@ -34,7 +39,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="a saved session or script file (handout, tree, transcript), or a scenario file or id (roles, notes, graph; default: the default scenario)")  # fmt: skip
     parser.add_argument("--session", type=_session_id, metavar="ID", help="a session in the store instead of a file (see sim sessions list)")
     parser.add_argument("--scenario", metavar="SCENARIO", help="the scenario file, when the session's scenario id is not in scenarios/")
-    parser.add_argument("--format", choices=tuple(EXTENSIONS), help="pdf or html; svg, dot or mermaid; markdown, text or json (default: the first the kind lists)")
+    parser.add_argument("--format", choices=tuple(EXTENSIONS), help="pdf or html; svg, dot or mermaid; markdown, text or json (default: from -o FILE's extension, else the first the kind lists)")
     parser.add_argument("--paper", choices=PAPERS, default="a4", help="page size of printed documents (default a4)")
     parser.add_argument("--output", "-o", metavar="FILE", help="the file to write (a free variant of the name if it is taken); '-' for standard output where the format is text")
     parser.add_argument("--dir", default=".", metavar="FOLDER", help="the folder for files named automatically (default: the current folder)")
@@ -43,6 +48,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--main-line", metavar="FILE", help="notes: a script of the path the articles report")
     parser.add_argument("--max-nodes", type=int, default=5_000_000, help="notes: stop exploring after this many nodes")
     parser.add_argument("--room", type=_room_id, action="append", metavar="ID", help="notes, debrief: the debrief of this room (repeatable: the tables of one scenario; see sim rooms list)")
+
+
+def format_of(output: str | None, formats: tuple[str, ...]) -> str | None:
+    """The format an ``-o FILE`` asks for by its extension, among the kind's ``formats``:
+    the kind's first where FILE is '-' or has no extension, None where its extension is
+    not one the kind comes as (the caller says so rather than write a PDF named .svg)."""
+    suffix = PurePath(output).suffix.lower().removeprefix(".") if output and output != "-" else ""
+    if not suffix:
+        return formats[0]
+    return next((f for f in formats if EXTENSIONS[f] == suffix), None)
 
 
 def _session_id(text: str) -> int:
@@ -74,7 +89,12 @@ def run(args: argparse.Namespace) -> int:
     from sim.export.pdf import PdfUnavailable
 
     spec = KINDS[args.kind]
-    fmt = args.format or spec.formats[0]
+    fmt = args.format or format_of(args.output, spec.formats)
+    if fmt is None:
+        named = [f"{f} (.{EXTENSIONS[f]})" for f in spec.formats]
+        extensions = ", ".join(named[:-1]) + " or " + named[-1]
+        print(f"sim export: error: {escape(args.output)}: {spec.name} comes as {extensions}; name the file so, or give --format", file=sys.stderr)
+        return 2
     if fmt not in spec.formats:
         print(f"sim export: error: {spec.name} comes as {', '.join(spec.formats)}, not {fmt}", file=sys.stderr)
         return 2
