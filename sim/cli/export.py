@@ -24,7 +24,6 @@ import sys
 from pathlib import PurePath
 
 from sim.diagnostics import escape
-
 from sim.export.documents import KINDS, EXTENSIONS, Options
 
 PAPERS = ("a4", "letter")
@@ -41,7 +40,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenario", metavar="SCENARIO", help="the scenario file, when the session's scenario id is not in scenarios/")
     parser.add_argument("--format", choices=tuple(EXTENSIONS), help="pdf or html; svg, dot or mermaid; markdown, text or json (default: from -o FILE's extension, else the first the kind lists)")
     parser.add_argument("--paper", choices=PAPERS, default="a4", help="page size of printed documents (default a4)")
-    parser.add_argument("--output", "-o", metavar="FILE", help="the file to write (a free variant of the name if it is taken); '-' for standard output where the format is text")
+    parser.add_argument("--output", "-o", metavar="FILE", help="the file to write (a free variant of the name if it is taken; its extension names the format when --format is not given); '-' for standard output where the format is text")
     parser.add_argument("--dir", default=".", metavar="FOLDER", help="the folder for files named automatically (default: the current folder)")
     parser.add_argument("--threshold", type=_probability, metavar="P", help="pictures: fold branches below this probability into 'other' (default 0.02)")
     parser.add_argument("--side", metavar="ID", help="roles: only this side's sheet")
