@@ -339,3 +339,20 @@ def test_an_entry_that_no_longer_applies_is_listed_and_blocks_writing(store, sea
     assert t.view(t.f).notices == tuple(room.state.dropped) and t.view(t.seat["upstream"]).notices == ()
     with pytest.raises(RoomError, match="no longer replays"):
         room.order(t.seat["upstream"], "up_build")
+
+
+def test_a_reveal_clears_the_rounds_timer(sealed):
+    """The timer is the round's discussion clock: after the reveal no screen counts down or says time is up."""
+    from sim.ui.room import render
+
+    t, room = sealed, sealed.room
+    room.start(t.f)
+    e = room.set_timer(t.f, 60)
+    room.order(t.seat["upstream"], "up_build")
+    room.reveal(t.f, force=True)
+    for who in (t.f, t.seat["broker"], t.obs):
+        v = t.view(who)
+        assert v.timer.left(e.at + 120) is None
+        assert "no timer" in render.header(v, e.at + 120).plain
+    room.set_timer(t.f, 60)  # the facilitator may time the next round afresh
+    assert t.view(t.seat["broker"]).timer.deadline is not None

@@ -9,7 +9,8 @@ What the entries do (who may write each is :data:`sim.store.rooms.ALLOWED`):
 
 * ``start``, ``pause``, ``resume``, ``end``: the room's status. Seats act only while it
   runs; the facilitator's acts on the game too (notes may be written at any time).
-* ``timer`` ``{seconds}``: a deadline every seat sees (null clears it); a pause stops it.
+* ``timer`` ``{seconds}``: a deadline every seat sees (null clears it); a pause stops it,
+  a reveal clears it (it timed the round's discussion).
 * ``weights`` ``{visible}``: show or hide the author's weights from seats and observers.
 * ``order`` ``{act, step}``: a seat's sealed order for this round (a later one replaces
   it); nobody else sees it until ``reveal`` ``{step, passed}`` applies the round's orders
@@ -394,6 +395,9 @@ class RoomState:
             parts.append(Given(side, step.choice, how))
         self.rounds.append(Round(turn, e.n, e.at, start, tuple(parts)))
         self.orders.clear()
+        # the timer was this round's discussion clock: once its orders are revealed it is over
+        # (a countdown, or "time is up", would otherwise run on into the next round)
+        self.deadline = self.remaining = None
 
     def _choose(self, member, e: Entry) -> None:
         parent, owner = self.session.current, self.session.owner()
