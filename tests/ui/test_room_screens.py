@@ -85,8 +85,11 @@ async def test_the_console_starts_the_room_and_sees_who_ordered_never_needing_a_
         await until(pilot, lambda: t.room.view(t.f).timer.deadline is not None)
         assert 140 < t.room.view(t.f).timer.left(__import__("time").time()) <= 150
         await until(pilot, lambda: "left" in str(app.screen.query_one("#header").render()))
-        await pilot.press("t", *"soon", "enter")  # not a time: said, nothing written
-        await until(pilot, lambda: t.room.view(t.f).timer.deadline is not None)
+        await pilot.press("t", *"soon", "enter")  # not a time: said in the dialog, nothing written
+        await until(pilot, lambda: "'soon' is not a number of minutes" in shown(app))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, FacilitatorScreen))
+        assert t.room.view(t.f).timer.deadline is not None
         assert not t.room.view(t.seat["broker"]).weights_visible
         await pilot.press("w")
         await until(pilot, lambda: t.room.view(t.seat["broker"]).weights_visible)
@@ -299,3 +302,29 @@ async def test_when_time_is_up_each_screen_says_what_it_asks_of_it(sealed):
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda says=says: says in shown(app), timeout=5.0)
             assert never not in shown(app)
+
+
+async def test_the_timer_dialog_keeps_a_bad_time_open_and_says_what_is_wrong(sealed):
+    """Not a number, zero, negative, huge: the dialog stays, says why, and nothing is written."""
+    from textual.widgets import Input, Static
+
+    from sim.ui.room.dialogs import AskText
+
+    t = sealed
+    t.room.start(t.f)
+    app = RoomApp(t.store, room=t.room, ticket=t.f)
+    async with app.run_test(size=SIZE) as pilot:
+        revision = t.room.revision
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, AskText))
+        for typed, says in (("soon", "'soon' is not a number of minutes"), ("0", "at least 1 second"), ("-5", "negative"),
+                            ("99999", "at most 24 hours"), ("nan", "not a number of minutes"), ("2:75", "00 to 59")):  # fmt: skip
+            app.screen.query_one(Input).value = ""
+            await pilot.press(*typed, "enter")
+            await until(pilot, lambda says=says: says in str(app.screen.query_one("#problem", Static).render()))
+            assert isinstance(app.screen, AskText), typed
+        assert t.room.revision == revision  # nothing was written
+        app.screen.query_one(Input).value = ""
+        await pilot.press(*"1:30", "enter")
+        await until(pilot, lambda: isinstance(app.screen, FacilitatorScreen))
+        assert t.room.view(t.f).timer.deadline is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,7 +13,10 @@ from textual.widgets.option_list import Option
 
 
 class AskText(ModalScreen[str | None]):
-    """One line of text: Enter gives it (empty is allowed when ``allow_empty``), Escape cancels."""
+    """One line of text: Enter gives it (empty is allowed when ``allow_empty``), Escape cancels.
+
+    ``check`` (optional) says what is wrong with an answer, or None: the dialog stays open and
+    says it, so a mistyped answer is corrected where it was typed, not lost with the dialog."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
@@ -20,9 +25,9 @@ class AskText(ModalScreen[str | None]):
     AskText #problem { color: $error; }
     """
 
-    def __init__(self, title: str, placeholder: str = "", allow_empty: bool = False, max_length: int = 4000) -> None:
+    def __init__(self, title: str, placeholder: str = "", allow_empty: bool = False, max_length: int = 4000, check: Callable[[str], str | None] | None = None) -> None:
         super().__init__()
-        self.title_text, self.placeholder, self.allow_empty, self.max_length = title, placeholder, allow_empty, max_length
+        self.title_text, self.placeholder, self.allow_empty, self.max_length, self.check = title, placeholder, allow_empty, max_length, check
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -37,6 +42,10 @@ class AskText(ModalScreen[str | None]):
         value = event.value.strip()
         if not value and not self.allow_empty:
             self.query_one("#problem", Static).update("Type something first (Escape cancels).")
+            return
+        problem = self.check(value) if self.check is not None else None
+        if problem:
+            self.query_one("#problem", Static).update(f"{problem} (Escape cancels).")
             return
         self.dismiss(value)
 

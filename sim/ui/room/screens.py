@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from sim.engine.vocab import possessive
 from sim.room import AccessDenied, Room, RoomError, Ticket
-from sim.room.state import ROLL
+from sim.room.state import MAX_TIMER, ROLL
 from sim.room.view import View
 from sim.store.db import StoreError
 from sim.ui.room import actions, render
@@ -240,15 +240,10 @@ class FacilitatorScreen(RoomScreen):
 
     def action_timer(self) -> None:
         def got(text: str | None) -> None:
-            if text is None:
-                return
-            seconds = parse_minutes(text)
-            if seconds is False:
-                self.notify(f"not a time: {text!r} (minutes, such as 5, or m:ss, such as 2:30)", severity="error")
-                return
-            self.act(lambda: self.room.set_timer(self.ticket, seconds))
+            if text is not None:  # the dialog let only a time (or empty: clear) through
+                self.act(lambda: self.room.set_timer(self.ticket, parse_minutes(text)))
 
-        self.app.push_screen(AskText("Round timer: minutes (5) or m:ss (2:30); empty clears it", "5", allow_empty=True, max_length=10), got)
+        self.app.push_screen(AskText("Round timer: minutes (5) or m:ss (2:30); empty clears it", "5", allow_empty=True, max_length=10, check=timer_problem), got)
 
     def action_reveal(self) -> None:
         try:
@@ -494,17 +489,40 @@ class LandingScreen(Screen):
         self.app.exit()
 
 
-def parse_minutes(text: str):
-    """'5' -> 300.0, '2:30' -> 150.0, '' -> None (clear); anything else -> False."""
+def parse_minutes(text: str) -> float | None:
+    """'5' -> 300.0, '2:30' -> 150.0, '' -> None (clear the timer). Raises ValueError saying
+    what is wrong with anything else (the timer dialog shows it)."""
     text = text.strip()
     if not text:
         return None
     try:
         if ":" in text:
             minutes, _, seconds = text.partition(":")
-            value = int(minutes or 0) * 60 + int(seconds)
+            whole, secs = int(minutes or 0), int(seconds)
+            if not 0 <= secs < 60:
+                raise ValueError("the seconds after the colon go from 00 to 59")
+            value = float(whole * 60 + (secs if whole >= 0 else -secs))
         else:
             value = float(text) * 60
-    except ValueError:
-        return False
-    return value if 1 <= value <= 24 * 3600 else False
+    except ValueError as exc:
+        if "colon" in str(exc):
+            raise
+        raise ValueError(f"'{text}' is not a number of minutes: type 5, or 2:30 for two and a half") from None
+    if value != value or value in (float("inf"), float("-inf")):  # nan, inf
+        raise ValueError(f"'{text}' is not a number of minutes: type 5, or 2:30 for two and a half")
+    if value < 0:
+        raise ValueError("a timer cannot run for a negative time")
+    if value < 1:
+        raise ValueError("a timer runs for at least 1 second")
+    if value > MAX_TIMER:
+        raise ValueError(f"a timer runs for at most {MAX_TIMER // 3600} hours ({MAX_TIMER // 60} minutes)")
+    return value
+
+
+def timer_problem(text: str) -> str | None:
+    """What is wrong with a typed time, or None: the timer dialog's check."""
+    try:
+        parse_minutes(text)
+    except ValueError as exc:
+        return str(exc)
+    return None
