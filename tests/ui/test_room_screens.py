@@ -328,3 +328,18 @@ async def test_the_timer_dialog_keeps_a_bad_time_open_and_says_what_is_wrong(sea
         await pilot.press(*"1:30", "enter")
         await until(pilot, lambda: isinstance(app.screen, FacilitatorScreen))
         assert t.room.view(t.f).timer.deadline is not None
+
+
+async def test_on_an_ended_room_inject_and_end_say_the_game_has_ended(rounds):
+    t = rounds
+    t.room.start(t.f)
+    t.room.end(t.f, "the bell rang")
+    app = RoomApp(t.store, room=t.room, ticket=t.f)
+    async with app.run_test(size=SIZE) as pilot:
+        for key in ("i", "e", "t"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause(0.1)
+            assert isinstance(app.screen, FacilitatorScreen), key  # no dialog opened
+            assert [n.message for n in app._notifications] == ["the game has ended"], key
+        assert t.room.view(t.f).ended_reason == "the bell rang"

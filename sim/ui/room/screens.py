@@ -238,7 +238,18 @@ class FacilitatorScreen(RoomScreen):
         else:
             self.notify("the game has ended", severity="warning")
 
+    def game_over(self) -> bool:
+        """Say so when the game has ended (by the facilitator, or at an ending): no dialog
+        opens for an act the room would refuse."""
+        if self.view.status == "ended":
+            self.notify("the game has ended", severity="warning")
+            return True
+        return False
+
     def action_timer(self) -> None:
+        if self.game_over():
+            return
+
         def got(text: str | None) -> None:
             if text is not None:  # the dialog let only a time (or empty: clear) through
                 self.act(lambda: self.room.set_timer(self.ticket, parse_minutes(text)))
@@ -294,6 +305,8 @@ class FacilitatorScreen(RoomScreen):
         self.app.push_screen(ChooseOne("Override the author's weights: which branch?", [o.label for o in options]), chosen)
 
     def action_inject(self) -> None:
+        if self.game_over():
+            return
         events = self.view.asked.injectable
         if not events:
             self.notify("no event can be brought in here (only where a side decides, before anyone has chosen)", severity="warning")
@@ -316,6 +329,9 @@ class FacilitatorScreen(RoomScreen):
         self.notify("the seats now see the author's weights" if self.view.weights_visible else "the author's weights are hidden from the seats")
 
     def action_end(self) -> None:
+        if self.game_over():
+            return
+
         def got(text: str | None) -> None:
             if text is not None:
                 self.act(lambda: self.room.end(self.ticket, text or None))
