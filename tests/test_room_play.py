@@ -356,3 +356,21 @@ def test_a_reveal_clears_the_rounds_timer(sealed):
         assert "no timer" in render.header(v, e.at + 120).plain
     room.set_timer(t.f, 60)  # the facilitator may time the next round afresh
     assert t.view(t.seat["broker"]).timer.deadline is not None
+
+
+def test_a_seat_is_told_who_decides_a_branch_point_that_is_not_its_own(rounds):
+    from sim.ui.room.render import asked
+
+    t, room = rounds, rounds.room
+    room.start(t.f)
+    assert "Upstream State's group decides this branch point." in asked(t.view(t.seat["downstream"])).plain
+    assert "Upstream State's group decides this branch point." in asked(t.view(t.obs)).plain
+    mine = asked(t.view(t.seat["upstream"])).plain
+    assert "decides this branch point" not in mine and "rules on" not in mine
+    room.choose(t.seat["upstream"], "up_build")  # downstream's reaction
+    assert "Downstream State's group decides this branch point." in asked(t.view(t.seat["broker"])).plain
+    _to_chance(t, room)
+    for who in (t.seat["upstream"], t.seat["broker"], t.obs):
+        assert "The facilitator rules on this branch point of chance." in asked(t.view(who)).plain
+    console = asked(t.view(t.f)).plain
+    assert "decides this branch point" not in console and "rules on" not in console

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from sim.engine.vocab import possessive
+from sim.engine.vocab import CHANCE, possessive
 from sim.room.view import Option, View
 
 WEIGHTS_NOTE = "Weights are the scenario author's illustrative judgement, not a forecast."
@@ -118,6 +118,9 @@ def asked(view: View) -> Text:
     a = view.asked
     out = Text()
     out.append(a.label, style="bold")
+    decider = who_decides(view)
+    if decider:
+        out.append(f"\n{decider}")
     if view.status == "paused":
         out.append("\nThe facilitator has paused the room.")
     if view.voided:
@@ -137,6 +140,24 @@ def asked(view: View) -> Text:
     if view.ended_reason:
         out.append(f"\nEnded by the facilitator: {view.ended_reason}")
     return out
+
+
+def who_decides(view: View) -> str:
+    """Who decides the branch point the room stands at, said to a member who does not: a
+    group decides its own side's; the facilitator rules on one of chance."""
+    a, member = view.asked, view.viewer
+    if member.role == "facilitator" or a.what not in ("move", "reaction", "chance"):
+        return ""
+    if a.owner == CHANCE:
+        return "The facilitator rules on this branch point of chance."
+    if member.role == "seat" and a.owner == member.side:
+        return ""
+    return f"{capital(possessive(a.owner_name))} group decides this branch point."
+
+
+def capital(text: str) -> str:
+    """A sentence's first letter in capitals ('the United States' -> 'The United States')."""
+    return text[:1].upper() + text[1:]
 
 
 def orders(view: View) -> Text:
