@@ -343,3 +343,20 @@ async def test_on_an_ended_room_inject_and_end_say_the_game_has_ended(rounds):
             assert isinstance(app.screen, FacilitatorScreen), key  # no dialog opened
             assert [n.message for n in app._notifications] == ["the game has ended"], key
         assert t.room.view(t.f).ended_reason == "the bell rang"
+
+
+async def test_a_new_code_is_shown_with_its_dash_long_enough_to_copy_it_down(sealed):
+    import re
+
+    t = sealed
+    app = RoomApp(t.store, room=t.room, ticket=t.f)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("k")
+        await until(pilot, lambda: "A new code for whom?" in shown(app))
+        await pilot.press("2")  # the first seat: Upstream State's group
+        await until(pilot, lambda: any("New code for" in n.message for n in app._notifications))
+        (note,) = [n for n in app._notifications if "New code for" in n.message]
+        assert note.message.startswith("New code for Upstream State's group: ")
+        code = re.search(r": ([A-Z0-9]{4}-[A-Z0-9]{4}) ", note.message).group(1)  # as codes are printed everywhere
+        assert note.timeout == 20
+        assert t.room.join(code).member.side == "upstream"

@@ -24,12 +24,14 @@ from sim.engine.vocab import possessive
 from sim.room import AccessDenied, Room, RoomError, Ticket
 from sim.room.state import MAX_TIMER, ROLL
 from sim.room.view import View
+from sim.store import rooms
 from sim.store.db import StoreError
 from sim.ui.room import actions, render
 from sim.ui.room.dialogs import AskText, ChooseOne, Confirm
 
 POLL = 0.2  # seconds between two looks at the store's change counter
 TICK = 1.0  # seconds between two redraws of a running countdown
+CODE_TOAST = 20  # seconds a new code stays on screen: time to copy it onto a slip
 
 CSS = """
 #header { height: auto; background: $panel; padding: 0 1; }
@@ -355,7 +357,8 @@ class FacilitatorScreen(RoomScreen):
             except (RoomError, AccessDenied, StoreError) as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify(f"New code for {name}: {code} (the old one no longer works; it is not shown again)", timeout=60)
+            # shown as every code is printed (ABCD-EFGH), for long enough to copy it down
+            self.notify(f"New code for {name}: {rooms.shown(code)} (the old one no longer works; this one is not shown again)", timeout=CODE_TOAST)
 
         self.app.push_screen(ChooseOne("A new code for whom? (the old one stops working)", [m[2] for m in members]), chosen)
 
@@ -446,8 +449,6 @@ class LandingScreen(Screen):
             self.ask_code()
 
     def show_rooms(self) -> None:
-        from sim.store import rooms
-
         self.room_id = None
         self.rooms = [r for r in rooms.listing(self.store) if r.status != "ended" and r.ending is None]
         listed = self.query_one("#rooms", OptionList)
