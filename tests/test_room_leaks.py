@@ -95,11 +95,16 @@ def _can_inject(state):
 
 
 def _rendered(view):
-    """Everything a screen or a transcript of this view can show."""
-    return "\n".join([*strings(dataclasses.replace(view, scenario=None)), *strings(view.scenario.actors), text(view.story), markdown(view.story)])
+    """Everything a screen or a transcript of this view can show (the screens' text included)."""
+    from sim.ui.room import render
+
+    screens = [f(view).plain for f in (render.briefing, render.asked, render.record, render.notes, render.orders)]
+    return "\n".join([*strings(dataclasses.replace(view, scenario=None)), *strings(view.scenario.actors), text(view.story), markdown(view.story), *screens])
 
 
 def _check_every_projection(scn, meta, entries):
+    from sim.ui.room import render
+
     privates = {side: _private_lines(scn, side) for side in scn.seats}
     assert all(privates.values()), "the check needs every side to have a private briefing"
     checked = 0
@@ -112,8 +117,13 @@ def _check_every_projection(scn, meta, entries):
                 for line in lines:
                     if member.role == "seat" and member.side == side:
                         assert line in shown  # its own: so the check can see a leak
+                        assert line in render.briefing(view).plain  # and its briefing shows it
                     else:
                         assert line not in shown, f"{member.who} sees {side}'s private briefing at entry {upto}"
+            if member.role == "seat":  # every other side's public briefing, after its own
+                told = render.briefing(view).plain
+                heads = [told.index(f"{scn.actor_name(a)}: public briefing") for a in scn.seats]
+                assert heads[scn.seats.index(member.side)] == 0
             if member.role != "facilitator":
                 assert view.orders == () and view.asked.roll is None and view.notices == ()
             if member.role == "observer":

@@ -174,27 +174,33 @@ def orders(view: View) -> Text:
 
 
 def briefing(view: View) -> Text:
-    """A seat: its side's public and private briefing; others: every side's public briefing."""
+    """A seat: its own side's public and private briefing first, then the other sides' public
+    briefings (never their private ones: the view holds none). Others: every side's public
+    briefing."""
     out = Text()
     mine = view.viewer.side if view.viewer.role == "seat" else None
-    for side, name, b in view.briefings:
-        if mine is not None and side != mine:
-            continue
-        out.append(f"{name}: public briefing\n", style="bold")
-        for label, items in (("Wants", b.wants), ("Fears", b.fears), ("Red lines", b.red_lines)):
-            for item in items:
-                out.append(f"  {label}: {item}\n")
+    own = [x for x in view.briefings if x[0] == mine]
+    others = [x for x in view.briefings if x[0] != mine]
+    for _side, name, b in own:
+        _public_briefing(out, name, b)
     if view.private is not None:
         out.append("Private briefing (your group only)\n", style="bold")
         for label, items in (("Wants most", view.private.wants_most), ("May concede", view.private.may_concede), ("Must not reveal", view.private.must_not_reveal)):
             for item in items:
                 note = " (the author's instruction)" if item.basis == "author" else ""
                 out.append(f"  {label}: {item.text}{note}\n")
-    if mine is not None:
-        others = [name for side, name, _ in view.briefings if side != mine]
-        if others:
-            out.append(f"The other sides' public briefings: {', '.join(others)} (the Sides panel of the story below quotes them)\n", style="dim")
+    if own and others:
+        out.append("\nThe other sides, as everyone knows them\n", style="bold")
+    for _side, name, b in others:
+        _public_briefing(out, name, b)
     return out
+
+
+def _public_briefing(out: Text, name: str, b) -> None:
+    out.append(f"{name}: public briefing\n", style="bold")
+    for label, items in (("Wants", b.wants), ("Fears", b.fears), ("Red lines", b.red_lines)):
+        for item in items:
+            out.append(f"  {label}: {item}\n")
 
 
 def story(view: View) -> Text:
