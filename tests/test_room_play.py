@@ -374,3 +374,22 @@ def test_a_seat_is_told_who_decides_a_branch_point_that_is_not_its_own(rounds):
         assert "The facilitator rules on this branch point of chance." in asked(t.view(who)).plain
     console = asked(t.view(t.f)).plain
     assert "decides this branch point" not in console and "rules on" not in console
+
+
+def test_the_record_lists_rounds_and_decisions_in_the_order_they_happened(sealed):
+    from sim.ui.room.render import record
+
+    t, room = sealed, sealed.room
+    room.start(t.f)
+    room.inject(t.f, "season", "the rains failed")
+    room.adjudicate(t.f, "pick", "severe", "as the news reports")
+    room.order(t.seat["upstream"], "up_build")
+    room.reveal(t.f, force=True)
+    v = t.view(t.f)
+    assert v.asked.what == "reaction"  # downstream answers the new stage, after the round
+    room.choose(t.seat[v.asked.owner], v.asked.options[0].act)
+    for who in (t.f, t.seat["broker"], t.obs):
+        told = record(t.view(who)).plain
+        marks = ["Injected: The dry season", "The dry season: A severe drought", "Turn 1, revealed:", "Downstream answers the new stage"]
+        at = [told.index(m) for m in marks]
+        assert at == sorted(at), told

@@ -87,6 +87,7 @@ class RoundView:
     turn: int
     at: float
     given: tuple[Given, ...]
+    n: int  # the reveal's entry in the log: where the round comes among the decisions
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +196,7 @@ def project(state: RoomState, viewer: Member, cache: dict | None = None) -> View
         orders=tuple((o.side, _option(state, _act(scn, o.act), True)) for o in state.orders.values()) if facilitator else (),
         ordered=tuple(a for a in state.meta.sides if a in state.orders),
         voided=voided,
-        rounds=tuple(RoundView(r.turn, r.at, tuple(Given(g.side, scn.actor_name(g.side), g.act, _label(scn, g.act), g.how) for g in r.given)) for r in state.rounds),
+        rounds=tuple(RoundView(r.turn, r.at, tuple(Given(g.side, scn.actor_name(g.side), g.act, _label(scn, g.act), g.how) for g in r.given), r.n) for r in state.rounds),
         decisions=tuple(_decision(state, d) for d in state.decisions),
         timer=TimerView(state.deadline, state.remaining),
         weights_visible=state.weights_visible,

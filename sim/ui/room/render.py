@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from sim.engine.vocab import CHANCE, possessive
-from sim.room.view import Option, View
+from sim.room.view import DecisionView, Option, RoundView, View
 
 WEIGHTS_NOTE = "Weights are the scenario author's illustrative judgement, not a forecast."
 STATUS_WORDS = {"waiting": "not started", "running": "running", "paused": "paused", "ended": "ended"}
@@ -210,30 +210,42 @@ def story(view: View) -> Text:
     return Text(text(view.story))
 
 
-RECENT = 8  # decisions, rounds and notes a screen lists (the story has the whole path)
+RECENT = 8  # revealed rounds and decisions a screen lists, and notes (the story has the whole path)
 
 
 def record(view: View) -> Text:
-    """The revealed rounds and the decisions people made, the latest first (the last few)."""
+    """The revealed rounds and the decisions people made, in the order they happened (by
+    their place in the room's log), the last :data:`RECENT` of them."""
     out = Text()
-    if view.rounds or view.decisions:
-        out.append("Latest decisions\n", style="bold")
-    for r in list(reversed(view.rounds))[:2]:
-        out.append(f"Turn {r.turn}, revealed:", style="bold")
-        for g in r.given:
-            how = {"ordered": "", "passed": " (no order: passed)", "rolled": " (no seat: the author's weights)"}.get(g.how, "")
-            out.append(f"\n  {g.side_name}: {g.label}{how}")
-        out.append("\n")
-    for d in list(reversed(view.decisions))[:RECENT]:
-        line = f"Turn {d.turn}: {d.by} decided {d.label}"
-        if d.ruling_text:
-            line += f" ({d.ruling_text}{': ' + d.reason if d.reason else ''})"
-        elif d.how == "rolled":
-            line += " (by the author's weights)"
-        out.append(line + "\n")
-    if len(view.decisions) > RECENT:
-        out.append(f"({len(view.decisions) - RECENT} earlier: the story has the whole path)\n", style="dim")
+    happened = sorted([*view.rounds, *view.decisions], key=lambda x: x.n)
+    if not happened:
+        return out
+    out.append("What has been decided, in order\n", style="bold")
+    if len(happened) > RECENT:
+        out.append(f"({len(happened) - RECENT} earlier: the story has the whole path)\n", style="dim")
+    for item in happened[-RECENT:]:
+        if isinstance(item, RoundView):
+            _round_lines(out, item)
+        else:
+            out.append(_decision_line(item) + "\n")
     return out
+
+
+def _round_lines(out: Text, r: RoundView) -> None:
+    out.append(f"Turn {r.turn}, revealed:", style="bold")
+    for g in r.given:
+        how = {"ordered": "", "passed": " (no order: passed)", "rolled": " (no group: the author's weights)"}.get(g.how, "")
+        out.append(f"\n  {g.side_name}: {g.label}{how}")
+    out.append("\n")
+
+
+def _decision_line(d: DecisionView) -> str:
+    line = f"Turn {d.turn}: {d.by} decided {d.label}"
+    if d.ruling_text:
+        line += f" ({d.ruling_text}{': ' + d.reason if d.reason else ''})"
+    elif d.how == "rolled":
+        line += " (by the author's weights)"
+    return line
 
 
 def notes(view: View) -> Text:
