@@ -393,3 +393,41 @@ def test_the_record_lists_rounds_and_decisions_in_the_order_they_happened(sealed
         marks = ["Injected: The dry season", "The dry season: A severe drought", "Turn 1, revealed:", "Downstream answers the new stage"]
         at = [told.index(m) for m in marks]
         assert at == sorted(at), told
+
+
+def test_an_order_that_failed_when_revealed_is_marked_failed_wherever_orders_are_shown(store, tmp_path):
+    """Upstream builds, so downstream's survey of the empty valley (only while there is no dam)
+    no longer applies when its turn comes: the round, the record and the debrief say it failed."""
+    from _rooms import river_text
+    from _support import add_article
+
+    from sim.export.debrief import debrief_page
+    from sim.format import load_scenario
+    from sim.room.debrief import debrief
+    from sim.room.debrief import markdown as debrief_md
+    from sim.ui.room.render import record
+
+    survey = "  down_survey: {actor: downstream, label: Survey the empty valley, type: CONSULT, basis: illustrative, when: dam == 0, effects: [trust += 1]}\n"
+    add_article(tmp_path)
+    path = tmp_path / "river_survey.yaml"
+    path.write_text(river_text("sealed").replace("reactions:\n", survey + "reactions:\n", 1), encoding="utf-8")
+    t = Table(store, load_scenario(path))
+    room = t.room
+    room.start(t.f)
+    room.order(t.seat["upstream"], "up_build")
+    room.order(t.seat["downstream"], "down_survey")
+    room.reveal(t.f)
+    v = t.view(t.f)
+    if v.asked.what == "reaction":  # downstream answers the new stage first; the survey applies after it
+        room.choose(t.seat["downstream"], v.asked.options[0].act)
+    (r,) = room.state.rounds
+    assert room.state.failed(r) == {"downstream"}
+    for who in (t.f, t.seat["broker"], t.obs):
+        (seen,) = t.view(who).rounds
+        assert [(g.side, g.failed) for g in seen.given] == [("upstream", False), ("downstream", True)]
+        told = record(t.view(who)).plain
+        assert "Survey the empty valley (failed: no longer possible" in told and "Build the next stage (failed" not in told
+    d = debrief([room.state])
+    assert [g.failed for g in d.tables[0].rounds[0].given] == [False, True]
+    assert "Survey the empty valley (ordered; failed: no longer possible" in debrief_md(d)
+    assert "ordered; failed: no longer possible" in debrief_page(d)

@@ -14,7 +14,7 @@ from html import escape
 from sim.engine.vocab import TurnMode, possessive
 from sim.export import html as H
 from sim.export.story import WEIGHTS_NOTE, percent
-from sim.room.debrief import HOW_GIVEN, Debrief, Odds, Table, path_beats, odds_line
+from sim.room.debrief import Debrief, Odds, Table, path_beats, odds_line
 
 ODDS_NOTE = (
     "The odds are the explorer's, from the state the table was in, under the author's illustrative "
@@ -83,7 +83,7 @@ def _table(t: Table, level: int) -> str:
         for r in t.rounds:
             for i, g in enumerate(r.given):
                 turn = str(r.turn) if i == 0 else ""
-                out.append(f"<tr><td>{turn}</td><td>{escape(g.side_name)}</td><td>{escape(g.label)}</td><td>{escape(HOW_GIVEN.get(g.how, g.how))}</td></tr>")
+                out.append(f"<tr><td>{turn}</td><td>{escape(g.side_name)}</td><td>{escape(g.label)}</td><td>{escape(g.how_text)}</td></tr>")
         out.append("</table>")
         for r in t.rounds:
             out.append(_odds(f"Turn {r.turn}, before the orders", r.before) + _odds(f"Turn {r.turn}, after them", r.after))

@@ -32,6 +32,7 @@ from sim.engine.model import Scenario
 from sim.engine.vocab import RULING_HELP, How, Ruling, TurnMode, possessive
 from sim.export.story import Story, percent, story
 from sim.room.state import Decision, RoomState, Round
+from sim.room.view import FAILED
 from sim.room.view import _label as act_label
 from sim.store.rooms import FACILITATOR
 
@@ -138,6 +139,12 @@ class Given:
     side_name: str
     label: str
     how: str  # "ordered", "passed" (the group gave no order), "rolled" (no group: the author's weights)
+    failed: bool = False  # no longer possible when the orders were revealed: it had no effect
+
+    @property
+    def how_text(self) -> str:
+        """How it was given, in words, and whether it failed."""
+        return HOW_GIVEN.get(self.how, self.how) + (f"; {FAILED}" if self.failed else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +264,8 @@ def _round(state: RoomState, r: Round, explorer: Explorer) -> RoundOrders:
     path = s.path()
     at = next(i for i, step in enumerate(path) if step.id == r.step)
     last = path[min(at + len(r.given), len(path) - 1)]  # each order is a step of the path
-    given = tuple(Given(g.side, scn.actor_name(g.side), _order_label(scn, g.act), g.how) for g in r.given)
+    failed = state.failed(r)
+    given = tuple(Given(g.side, scn.actor_name(g.side), _order_label(scn, g.act), g.how, g.side in failed) for g in r.given)
     return RoundOrders(r.turn, r.at, given, explorer.odds(path[at].node), explorer.odds(last.node))
 
 
@@ -316,7 +324,7 @@ def _table_md(t: Table) -> list[str]:
         out += ["### Orders by round", ""]
         for r in t.rounds:
             out.append(f"- **Turn {r.turn}**")
-            out += [f"  - {g.side_name}: {g.label} ({HOW_GIVEN.get(g.how, g.how)})" for g in r.given]
+            out += [f"  - {g.side_name}: {g.label} ({g.how_text})" for g in r.given]
             out.append(f"  - Odds before the orders: {odds_line(r.before)}; after: {odds_line(r.after)}")
         out.append("")
     if t.points:

@@ -40,7 +40,7 @@ from sim.engine.control import MAX_ROLLS
 from sim.engine.model import Act, Scenario
 from sim.engine.replay import mark_ruling
 from sim.engine.session import INJECT, ChoiceError, Session, Step
-from sim.engine.vocab import CHANCE, How, Ruling, TurnMode, possessive
+from sim.engine.vocab import CHANCE, How, Kind, Ruling, TurnMode, possessive
 from sim.store.rooms import FACILITATOR, Entry, Member, Summary, may_write
 
 WAITING, RUNNING, PAUSED, ENDED = "waiting", "running", "paused", "ended"
@@ -196,6 +196,21 @@ class RoomState:
     def prompts(self) -> list[str]:
         """The discussion prompts raised so far on the path, in order."""
         return [p for step in self.session.path() for p in step.prompts]
+
+    def failed(self, r: Round) -> frozenset[str]:
+        """The sides whose order in the revealed round ``r`` failed: its conditions no longer
+        held when its turn to apply came (an earlier side's order changed the state), so it
+        had no effect. The engine records that as a FAILED line, in whichever step of the path
+        the order was applied (after a reaction, that may be a later step than the round's)."""
+        path = self.session.path()
+        ids = [st.id for st in path]
+        if r.step not in ids:  # pragma: no cover - a revealed round is on the path
+            return frozenset()
+        start = ids.index(r.step)
+        later = [x.step for x in self.rounds if x.n > r.n and x.step in ids]
+        end = ids.index(later[0]) if later else len(path) - 1
+        lost = {(f.actor, f.id) for st in path[start + 1 : end + 1] for f in st.trace if f.kind == Kind.FAILED}
+        return frozenset(g.side for g in r.given if (g.side, g.act) in lost)
 
     def timer_left(self, now: float) -> float | None:
         if self.remaining is not None:

@@ -32,6 +32,9 @@ from sim.room.state import RoomNote, RoomState
 from sim.store.rooms import FACILITATOR, SEAT, Member
 
 
+FAILED = "failed: no longer possible when the orders were revealed, so it had no effect"  # a revealed order that failed, in words
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     """One branch on offer: a move, a pass, or a reaction's or event's alternative."""
@@ -80,6 +83,7 @@ class Given:
     act: str
     label: str
     how: str  # "ordered", "passed" (the seat gave no order), "rolled" (no seat)
+    failed: bool = False  # its conditions no longer held when it was applied: it had no effect
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +200,7 @@ def project(state: RoomState, viewer: Member, cache: dict | None = None) -> View
         orders=tuple((o.side, _option(state, _act(scn, o.act), True)) for o in state.orders.values()) if facilitator else (),
         ordered=tuple(a for a in state.meta.sides if a in state.orders),
         voided=voided,
-        rounds=tuple(RoundView(r.turn, r.at, tuple(Given(g.side, scn.actor_name(g.side), g.act, _label(scn, g.act), g.how) for g in r.given), r.n) for r in state.rounds),
+        rounds=tuple(_round(state, r) for r in state.rounds),
         decisions=tuple(_decision(state, d) for d in state.decisions),
         timer=TimerView(state.deadline, state.remaining),
         weights_visible=state.weights_visible,
@@ -316,6 +320,12 @@ def _ended_label(state: RoomState) -> str:
     if node.over:
         return f"Ended: {scn.endings[node.ending].title}"
     return "The facilitator ended the game" + (f": {state.ended_reason}" if state.ended_reason else ".")
+
+
+def _round(state: RoomState, r) -> RoundView:
+    scn, failed = state.scenario, state.failed(r)
+    given = tuple(Given(g.side, scn.actor_name(g.side), g.act, _label(scn, g.act), g.how, g.side in failed) for g in r.given)
+    return RoundView(r.turn, r.at, given, r.n)
 
 
 def _decision(state: RoomState, d) -> DecisionView:

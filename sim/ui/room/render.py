@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from sim.engine.vocab import CHANCE, possessive
-from sim.room.view import DecisionView, Option, RoundView, View
+from sim.room.view import FAILED, DecisionView, Option, RoundView, View
 
 WEIGHTS_NOTE = "Weights are the scenario author's illustrative judgement, not a forecast."
 STATUS_WORDS = {"waiting": "not started", "running": "running", "paused": "paused", "ended": "ended"}
@@ -236,6 +236,8 @@ def _round_lines(out: Text, r: RoundView) -> None:
     for g in r.given:
         how = {"ordered": "", "passed": " (no order: passed)", "rolled": " (no group: the author's weights)"}.get(g.how, "")
         out.append(f"\n  {g.side_name}: {g.label}{how}")
+        if g.failed:
+            out.append(f" ({FAILED})", style="bold")
     out.append("\n")
 
 
