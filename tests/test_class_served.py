@@ -156,6 +156,11 @@ async def step(k: Class) -> None:
         await k.act("facilitator", "v")  # every due side has ordered: no question asked
     else:
         raise AssertionError(f"nothing to play at {asked.what}: {asked.label}")
+    for client in k.clients.values():
+        # keep each screen up to date as the game goes: left to the next wait, a dozen turns
+        # of redraws would be fed to the emulator at once, blocking this loop past the
+        # server's 15 s heartbeat (which then drops the connection)
+        client.lines()
 
 
 @pytest.fixture
