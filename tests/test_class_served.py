@@ -188,7 +188,7 @@ async def test_four_seats_and_a_facilitator_play_the_whole_arc_in_sealed_rounds_
         await k.clients["facilitator"].wait_for("A reason (optional)", WAIT)
         await k.act("facilitator", "To see how the sides answer it", "enter")
         assert any(d.ruling == "inject" and d.act == f"inject:{event_id}" for d in k.view().decisions)
-        await wait_all(list(k.clients.values()), left(f"decided Injected: {event_label}"), WAIT)
+        await wait_all(list(k.clients.values()), left(f"the facilitator brought an event in: {event_label}"), WAIT)
 
         # play (orders, reveals, reactions, rolls) until, after a sealed round is revealed,
         # the facilitator can rule against the author's weights, and does
@@ -258,7 +258,7 @@ async def test_four_seats_and_a_facilitator_play_the_whole_arc_in_sealed_rounds_
         view = k.view()
         assert view.asked.what == "ended" and view.ending, view.asked.label
         assert len(view.rounds) >= 2 and all(r.given for r in view.rounds)
-        await wait_all(list(k.clients.values()), left(f"Ending: {view.ending}"), WAIT)
+        await wait_all(list(k.clients.values()), left(f"Ended: {view.ending}"), WAIT)
         for who, client in k.clients.items():
             if who not in (sides[0], "facilitator"):  # the facilitator reads every note
                 assert "We hold to the timeline" not in client.text()

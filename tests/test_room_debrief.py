@@ -89,6 +89,15 @@ def test_a_tables_debrief_has_its_path_orders_decisions_odds_and_notes(store, tm
         for side in SIDES:
             assert f"*{possessive(state.scenario.actor_name(side))} group:* {side.upper()}-NOTE on: {pr.prompt}" in md
     assert "The facilitator's note: a lively table." in md and "the class argued the other branch through" in md
+    # read as sentences: who decided and how, the odds before and after, an inject in words
+    assert f"Decided by the facilitator, who overrode the author's weights: the class argued the other branch through." in md
+    assert "  - At this point the odds were: " in md and "  - Given how it was decided, they became: " in md
+    for p in t.points:
+        if p.owner == "chance" and p.ruling != Ruling.INJECT:
+            assert f"**Turn {p.turn}, a branch point of chance:**" in md
+        if p.ruling == Ruling.INJECT:
+            assert f"**Turn {p.turn}: the facilitator brought an event in:** {p.taken}" in md
+    assert "chance's" not in md and "Injected:" not in md and "Odds from there" not in md
 
 
 def _without(state, *ns):
@@ -176,7 +185,7 @@ def test_the_debrief_prints_to_pdf_and_reads_back(store, tmp_path):
     assert "overrode the author's weights: the class argued the other branch through" in whole
     assert all(" ".join(pr.prompt.split()) in whole for pr in t.prompts)
     assert "UPSTREAM-NOTE on" in whole and "The facilitator's note: a lively table." in whole
-    assert "Odds from there" in whole and t.ending in whole
+    assert "At this point the odds were" in whole and "Given how it was decided, they became" in whole and t.ending in whole
     image = rendered_page(pdf.data, tmp_path)
     assert abs(image.size[0] - 595) <= 1 and image.getextrema()[0] < 100, "an A4 page with ink on it"
     (md,) = produce("debrief", "markdown", scenario=scn, options=Options(debrief=d))

@@ -390,7 +390,7 @@ def test_the_record_lists_rounds_and_decisions_in_the_order_they_happened(sealed
     room.choose(t.seat[v.asked.owner], v.asked.options[0].act)
     for who in (t.f, t.seat["broker"], t.obs):
         told = record(t.view(who)).plain
-        marks = ["Injected: The dry season", "The dry season: A severe drought", "Turn 1, revealed:", "Downstream answers the new stage"]
+        marks = ["the facilitator brought an event in: The dry season (the reason given: the rains failed)", "The dry season: A severe drought", "Turn 1, revealed:", "Downstream answers the new stage"]
         at = [told.index(m) for m in marks]
         assert at == sorted(at), told
 
@@ -431,3 +431,28 @@ def test_an_order_that_failed_when_revealed_is_marked_failed_wherever_orders_are
     assert [g.failed for g in d.tables[0].rounds[0].given] == [False, True]
     assert "Survey the empty valley (ordered; failed: no longer possible" in debrief_md(d)
     assert "ordered; failed: no longer possible" in debrief_page(d)
+
+
+def test_the_room_screens_say_each_thing_once_and_plainly(sealed):
+    """The ending or the facilitator's reason once; a reveal's question says what it will do;
+    a note on a prompt names it by number (the prompt is printed above it)."""
+    from sim.ui.room.render import asked, notes, record, reveal_question, sides_line
+
+    t, room = sealed, sealed.room
+    room.start(t.f)
+    room.order(t.seat["downstream"], "down_talk")
+    assert reveal_question(t.view(t.f)) == (
+        "Upstream State has not given an order this round. If you reveal now, it passes, and the orders given apply in the turn order. Reveal now?"
+    )
+    room.reveal(t.f, force=True)
+    prompt = t.view(t.f).prompts[0]
+    room.note(t.seat["downstream"], "Water first.", prompt=prompt)
+    mine = notes(t.view(t.seat["downstream"])).plain
+    assert mine.count(prompt) == 1 and "Water first. (on prompt 1)" in mine
+    told = record(t.view(t.f)).plain
+    assert "Downstream State: Accept talks" in told and "Downstream State: Downstream State" not in told  # the side named once
+    room.end(t.f, "the bell rang")
+    for who in (t.f, t.seat["broker"]):
+        text = asked(t.view(who)).plain
+        assert text.count("the bell rang") == 1, text
+        assert "waiting" not in sides_line(t.view(who)).plain  # the game is over: nobody waits

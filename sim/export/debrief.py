@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from html import escape
 
-from sim.engine.vocab import TurnMode, possessive
+from sim.engine.vocab import TurnMode
 from sim.export import html as H
 from sim.export.story import WEIGHTS_NOTE, percent
-from sim.room.debrief import Debrief, Odds, Table, path_beats, odds_line
+from sim.room.debrief import AFTER, BEFORE, ROUND_AFTER, ROUND_BEFORE, Debrief, Odds, Table, end_sentence, odds_line, path_beats
 
 ODDS_NOTE = (
     "The odds are the explorer's, from the state the table was in, under the author's illustrative "
@@ -66,7 +66,7 @@ def _ended(t: Table) -> str:
 
 
 def _odds(label: str, odds: Odds) -> str:
-    return f'<p class="who">{escape(label)}: {escape(odds_line(odds))}</p>'
+    return f'<p class="who">{escape(label)}: {escape(odds_line(odds))}.</p>'
 
 
 def _table(t: Table, level: int) -> str:
@@ -76,7 +76,7 @@ def _table(t: Table, level: int) -> str:
     out.append(H.p(f"Played in {mode}, seed {t.seed}; groups played {', '.join(t.seated) or 'no side'}. {_ended(t)}."))
     out.append(_odds("From the start", t.start))
     out.append(H.h(sub, "The path"))
-    out.append("<ol>" + "".join(f"<li>Turn {b.turn}: {escape(b.heading)} <span class=\"who\">({escape(b.decision)})</span></li>" for b in path_beats(t.story)) + "</ol>")
+    out.append("<ol>" + "".join(f"<li>Turn {b.turn}: {escape(end_sentence(b.heading))} <span class=\"who\">{escape(b.decision)}.</span></li>" for b in path_beats(t.story)) + "</ol>")
     if t.rounds:
         out.append(H.h(sub, "Orders by round"))
         out.append("<table><tr><th>Turn</th><th>Side</th><th>Order</th><th>How</th></tr>")
@@ -86,16 +86,16 @@ def _table(t: Table, level: int) -> str:
                 out.append(f"<tr><td>{turn}</td><td>{escape(g.side_name)}</td><td>{escape(g.label)}</td><td>{escape(g.how_text)}</td></tr>")
         out.append("</table>")
         for r in t.rounds:
-            out.append(_odds(f"Turn {r.turn}, before the orders", r.before) + _odds(f"Turn {r.turn}, after them", r.after))
+            out.append(_odds(f"Turn {r.turn}: {ROUND_BEFORE[0].lower()}{ROUND_BEFORE[1:]}", r.before) + _odds(f"{ROUND_AFTER}", r.after))
     if t.points:
         out.append(H.h(sub, "Decisions, and what else could have happened"))
         for p in t.points:
             out.append('<div class="item">')
-            out.append(f"<p><b>Turn {p.turn}, {escape(possessive(p.owner))} branch point:</b> {escape(p.taken)}. Decided by {escape(p.decision)}.</p>")
+            out.append(f"<p><b>{escape(p.heading)}:</b> {escape(p.body)}</p>")
             others = [f"{b.label} ({percent(b.share)})" for b in p.branches if not b.taken]
             if others:
-                out.append(H.p("On offer besides, with the author's weights: " + "; ".join(others) + ".", "who"))
-            out.append(_odds("Odds from there", p.before) + _odds("After this decision", p.after))
+                out.append(H.p("Also on offer, with the author's weights: " + "; ".join(others) + ".", "who"))
+            out.append(_odds(BEFORE, p.before) + _odds(AFTER, p.after))
             out.append("</div>")
     out.append(H.h(sub, "Prompts and the groups' notes"))
     if not t.prompts:

@@ -29,10 +29,10 @@ from sim.analysis.explore import exhaustive, playouts
 from sim.engine import core
 from sim.engine.core import Node
 from sim.engine.model import Scenario
-from sim.engine.vocab import RULING_HELP, How, Ruling, TurnMode, possessive
+from sim.engine.vocab import CHANCE, RULING_HELP, How, Ruling, TurnMode, possessive
 from sim.export.story import Story, percent, story
 from sim.room.state import Decision, RoomState, Round
-from sim.room.view import FAILED
+from sim.room.view import FAILED, order_label
 from sim.room.view import _label as act_label
 from sim.store.rooms import FACILITATOR
 
@@ -112,9 +112,9 @@ class Point:
 
     turn: int
     at: float
-    by: str  # "the facilitator" or the side's name
+    by: str  # "the facilitator" or the side's group ("Russia's group")
     who: str  # 'facilitator' or 'seat:SIDE'
-    owner: str  # whose branch point it was, in words ("Russia", "chance")
+    owner: str  # whose branch point it was, in words ("Russia", "chance", "the facilitator")
     taken: str  # what was decided, in words
     act: str
     ruling: str | None  # roll | pick | override | inject (the facilitator's)
@@ -127,10 +127,28 @@ class Point:
 
     @property
     def decision(self) -> str:
-        """ "the facilitator (overrode the author's weights: REASON)", "Russia (rolled by the author's weights)"."""
+        """Who decided and how, to follow "Decided by": "the facilitator, who overrode the
+        author's weights: REASON", "Russia's group, which asked for the author's roll"."""
         if self.ruling_text:
-            return f"{self.by} ({self.ruling_text}" + (f": {self.reason})" if self.reason else ")")
-        return f"{self.by} (" + ("asked for the author's roll)" if self.how == How.ROLLED else "chose)")
+            return f"{self.by}, who {self.ruling_text}" + (f": {self.reason}" if self.reason else "")
+        return f"{self.by}, which asked for the author's roll" if self.how == How.ROLLED else self.by
+
+    @property
+    def heading(self) -> str:
+        """The decision as the start of a sentence: "Turn 2, Russia's branch point", "Turn 3,
+        a branch point of chance", "Turn 1: the facilitator brought an event in"."""
+        if self.ruling == Ruling.INJECT:
+            return f"Turn {self.turn}: {self.by} brought an event in"
+        if self.owner == CHANCE:
+            return f"Turn {self.turn}, a branch point of chance"
+        return f"Turn {self.turn}, {possessive(self.owner)} branch point"
+
+    @property
+    def body(self) -> str:
+        """What follows the heading: "Accepts. Decided by Russia's group." (Markdown-free)"""
+        if self.ruling == Ruling.INJECT:
+            return self.taken + (f" (the reason given: {self.reason})." if self.reason else ".")
+        return f"{end_sentence(self.taken)} Decided by {self.decision}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +268,7 @@ def _point(state: RoomState, d: Decision, explorer: Explorer) -> Point:
     parent, child = s.steps[d.step], s.steps[d.child]
     options = [] if d.ruling == Ruling.INJECT else core.options(scn, parent.node)  # an inject was on no one's list
     branches = tuple(Branch(o.act.id, act_label(scn, o.act.id), o.probability, o.act.id == d.act) for o in options)
-    by = "the facilitator" if d.who == FACILITATOR else scn.actor_name(d.who.partition(":")[2])
+    by = _who(scn, d.who)
     return Point(
         turn=parent.node.turn, at=d.at, by=by, who=d.who, owner=scn.owner_name(d.owner) if d.owner != FACILITATOR else "the facilitator",
         taken=act_label(scn, d.act), act=d.act, ruling=str(d.ruling) if d.ruling else None,
@@ -265,16 +283,17 @@ def _round(state: RoomState, r: Round, explorer: Explorer) -> RoundOrders:
     at = next(i for i, step in enumerate(path) if step.id == r.step)
     last = path[min(at + len(r.given), len(path) - 1)]  # each order is a step of the path
     failed = state.failed(r)
-    given = tuple(Given(g.side, scn.actor_name(g.side), _order_label(scn, g.act), g.how, g.side in failed) for g in r.given)
+    given = tuple(Given(g.side, scn.actor_name(g.side), order_label(scn, g.act), g.how, g.side in failed) for g in r.given)
     return RoundOrders(r.turn, r.at, given, explorer.odds(path[at].node), explorer.odds(last.node))
 
 
-def _order_label(scn: Scenario, act_id: str) -> str:
-    act = scn.by_id.get(act_id)
-    return act.label if act is not None else act_id
-
-
 # --- Markdown -------------------------------------------------------------------------------------
+
+# The odds, said as sentences (the Markdown and the printed debrief say them alike)
+BEFORE = "At this point the odds were"
+AFTER = "Given how it was decided, they became"
+ROUND_BEFORE = "Before these orders the odds were"
+ROUND_AFTER = "After them, they became"
 
 HOW_GIVEN = {"ordered": "ordered", "passed": "gave no order: passed", "rolled": "no group: the author's weights"}
 
@@ -318,30 +337,31 @@ def _table_md(t: Table) -> list[str]:
     out.append(f"Played in {'sealed rounds' if t.turns == TurnMode.SEALED else 'rounds'}, seed {t.seed}; groups played " + (", ".join(t.seated) or "no side") + f". {_ended(t)[0].upper()}{_ended(t)[1:]}.")
     out += ["", f"From the start: {odds_line(t.start)}.", ""]
     out += ["### The path", ""]
-    out += [f"{i}. Turn {b.turn}: {b.heading} ({b.decision})" for i, b in enumerate(path_beats(t.story), 1)]
+    out += [f"{i}. Turn {b.turn}: {end_sentence(b.heading)} {b.decision}." for i, b in enumerate(path_beats(t.story), 1)]
     out.append("")
     if t.rounds:
         out += ["### Orders by round", ""]
         for r in t.rounds:
             out.append(f"- **Turn {r.turn}**")
             out += [f"  - {g.side_name}: {g.label} ({g.how_text})" for g in r.given]
-            out.append(f"  - Odds before the orders: {odds_line(r.before)}; after: {odds_line(r.after)}")
+            out.append(f"  - {ROUND_BEFORE}: {odds_line(r.before)}.")
+            out.append(f"  - {ROUND_AFTER}: {odds_line(r.after)}.")
         out.append("")
     if t.points:
         out += ["### Decisions", ""]
         for p in t.points:
-            out.append(f"- **Turn {p.turn}, {possessive(p.owner)} branch point:** {p.taken}. Decided by {p.decision}.")
+            out.append(f"- **{p.heading}:** {p.body}")
             others = [f"{b.label} {percent(b.share)}" for b in p.branches if not b.taken]
             if others:
-                out.append(f"  - On offer besides (the author's weights): {'; '.join(others)}")
-            out.append(f"  - Odds from there: {odds_line(p.before)}")
-            out.append(f"  - After this decision: {odds_line(p.after)}")
+                out.append(f"  - Also on offer, with the author's weights: {'; '.join(others)}.")
+            out.append(f"  - {BEFORE}: {odds_line(p.before)}.")
+            out.append(f"  - {AFTER}: {odds_line(p.after)}.")
         out.append("")
     out += ["### Prompts and the groups' notes", ""]
     if not t.prompts:
         out += ["No prompt was raised on this path.", ""]
     for pr in t.prompts:
-        out.append(f"> **{pr.prompt}**")
+        out.append(f"> **{_one(pr.prompt)}**")
         out.append("")
         out += [f"- *{n.by}:* {_one(n.text)}" for n in pr.notes] or ["- (no notes)"]
         out.append("")
@@ -361,6 +381,12 @@ def path_beats(view: Story) -> Iterable:
     from sim.engine.vocab import Kind
 
     return [b for b in view.beats() if not (b.kind == Kind.EVENT and not b.changes and not b.ruling)]
+
+
+def end_sentence(text: str) -> str:
+    """A heading as a sentence: a full stop after it, unless it ends one already."""
+    text = text.rstrip()
+    return text if text[-1:] in ".!?" or text[-2:] in ('."', '!"', '?"') else text + "."
 
 
 def _one(text: str) -> str:

@@ -253,15 +253,26 @@ def _act(scn: Scenario, act_id: str) -> Act | None:
 
 
 def _label(scn: Scenario, act_id: str) -> str:
-    if act_id.startswith(INJECT):
-        rule = scn.rule_by_id.get(act_id[len(INJECT) :])
-        return f"Injected: {rule.label}" if rule else act_id
+    if act_id.startswith(INJECT):  # the event brought in (the line around it says so)
+        return event_label(scn, act_id)
     act = scn.by_id.get(act_id)
     if act is None:
         return act_id
     if act.rule < 0:
         return f"{scn.actor_name(act.actor)}: {act.label}"
     return f"{scn.rules[act.rule].label}: {act.label}"
+
+
+def order_label(scn: Scenario, act_id: str) -> str:
+    """An order in words, without its side's name (a round lists the side beside it)."""
+    act = scn.by_id.get(act_id)
+    return act.label if act is not None else act_id
+
+
+def event_label(scn: Scenario, act_id: str) -> str:
+    """The event an inject brought in, in words ('inject:season' -> 'The dry season')."""
+    rule = scn.rule_by_id.get(act_id[len(INJECT) :])
+    return rule.label if rule else act_id
 
 
 def _option(state: RoomState, act: Act | None, weights: bool, weight: float | None = None, share: float | None = None) -> Option | None:
@@ -324,7 +335,7 @@ def _ended_label(state: RoomState) -> str:
 
 def _round(state: RoomState, r) -> RoundView:
     scn, failed = state.scenario, state.failed(r)
-    given = tuple(Given(g.side, scn.actor_name(g.side), g.act, _label(scn, g.act), g.how, g.side in failed) for g in r.given)
+    given = tuple(Given(g.side, scn.actor_name(g.side), g.act, order_label(scn, g.act), g.how, g.side in failed) for g in r.given)
     return RoundView(r.turn, r.at, given, r.n)
 
 

@@ -74,7 +74,9 @@ async def test_the_console_starts_the_room_and_sees_who_ordered_never_needing_a_
         await until(pilot, lambda: "Upstream State: ordered" in shown(app))
         assert "Upstream State: Build the next stage" in shown(app)  # the facilitator sees what
         await pilot.press("v")  # the others have not ordered: it asks before letting them pass
-        await until(pilot, lambda: "Reveal anyway?" in shown(app))
+        await until(pilot, lambda: "Reveal now?" in shown(app))
+        # what the reveal will do, said plainly
+        assert "Downstream State has not given an order this round. If you reveal now, it passes, and the orders given apply in the turn order." in shown(app)
         await pilot.press("y")
         await until(pilot, lambda: "Turn 1, revealed:" in shown(app))
         assert "(no order: passed)" in shown(app)
@@ -94,7 +96,8 @@ async def test_the_console_starts_the_room_and_sees_who_ordered_never_needing_a_
         await pilot.press("w")
         await until(pilot, lambda: t.room.view(t.seat["broker"]).weights_visible)
         await pilot.press("e", *"Out of time", "enter")
-        await until(pilot, lambda: "Ended by the facilitator: Out of time" in shown(app))
+        await until(pilot, lambda: "The facilitator ended the game: Out of time" in shown(app))
+        assert shown(app).count("Out of time") == 1  # said once
         assert t.room.view(t.seat["broker"]).status == "ended"
 
 

@@ -91,7 +91,8 @@ def sides_line(view: View) -> Text:
         else:
             mark = "waiting"
         out.append(s.name, style="bold")
-        out.append(f": {mark}")
+        if view.status != "ended" or not s.seated:  # once the game is over nobody is waiting
+            out.append(f": {mark}")
     return out
 
 
@@ -135,10 +136,8 @@ def asked(view: View) -> Text:
         out.append_text(option_line(i, option, a.roll))
     if a.options and any(o.share is not None for o in a.options):
         out.append(f"\n{WEIGHTS_NOTE}", style="italic")
-    if view.ending:
-        out.append(f"\nEnding: {view.ending}", style="bold")
-    if view.ended_reason:
-        out.append(f"\nEnded by the facilitator: {view.ended_reason}")
+    if view.ended_reason and view.ended_reason not in a.label:  # the label says the ending, or the reason, once
+        out.append(f"\nThe facilitator ended the game: {view.ended_reason}")
     return out
 
 
@@ -242,30 +241,47 @@ def _round_lines(out: Text, r: RoundView) -> None:
 
 
 def _decision_line(d: DecisionView) -> str:
-    line = f"Turn {d.turn}: {d.by} decided {d.label}"
+    """'Turn 2, Downstream answers the new stage: Accepts it (Downstream State's group chose it)'."""
+    if d.ruling == "inject":
+        return f"Turn {d.turn}: {d.by} brought an event in: {d.label}" + (f" (the reason given: {d.reason})" if d.reason else "")
     if d.ruling_text:
-        line += f" ({d.ruling_text}{': ' + d.reason if d.reason else ''})"
-    elif d.how == "rolled":
-        line += " (by the author's weights)"
-    return line
+        how = f"{d.by} {d.ruling_text}" + (f": {d.reason}" if d.reason else "")
+    else:
+        group = f"{possessive(d.by)} group"
+        how = f"{group} let the author's weights decide" if d.how == "rolled" else f"{group} chose it"
+    return f"Turn {d.turn}, {d.label} ({how})"
 
 
 def notes(view: View) -> Text:
+    """The discussion prompts raised so far, numbered, and the notes (a note on a prompt names
+    it by its number: the prompt is printed once, above)."""
     out = Text()
     if view.prompts:
         out.append("Discussion prompts\n", style="bold")
         for i, p in enumerate(view.prompts, 1):
-            out.append(f"  {i}. {p}\n")
+            out.append(f"  {i}. {p.strip()}\n")
     if view.notes:
         out.append("Notes, the latest first\n", style="bold")
         for n in list(reversed(view.notes))[:RECENT]:
             writer = "Facilitator" if n.who == "facilitator" else side_name(view, n.who.partition(":")[2])
             by = "" if view.viewer.role == "seat" else f"{writer}: "
-            on = f" (on: {n.prompt})" if n.prompt else ""
+            on = f" (on prompt {view.prompts.index(n.prompt) + 1})" if n.prompt in view.prompts else ""
             out.append(f"  {by}{n.text}{on}\n")
         if len(view.notes) > RECENT:
             out.append(f"  ({len(view.notes) - RECENT} earlier)\n", style="dim")
     return out
+
+
+def reveal_question(view: View) -> str:
+    """What the facilitator is asked before revealing a round that some seated sides have
+    not ordered in: what the reveal will do."""
+    missing = [s.name for s in view.sides if s.seated and s.due and not s.ordered] or ["A side"]
+    names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+    one = len(missing) == 1
+    return (
+        f"{names} {'has' if one else 'have'} not given an order this round. If you reveal now, "
+        f"{'it passes' if one else 'they pass'}, and the orders given apply in the turn order. Reveal now?"
+    )
 
 
 def hand_over(view: View, side: str) -> Text:

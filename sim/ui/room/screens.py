@@ -271,7 +271,9 @@ class FacilitatorScreen(RoomScreen):
                 if yes:
                     self.act(lambda: self.room.reveal(self.ticket, force=True))
 
-            self.app.push_screen(Confirm(f"{exc}. Reveal anyway?"), answer)
+            self.reload()  # the question names who has not ordered, as the room stands now
+
+            self.app.push_screen(Confirm(render.reveal_question(self.view)), answer)
             return
         except (AccessDenied, StoreError) as exc:
             self.notify(str(exc), severity="error", timeout=6)
