@@ -4,6 +4,8 @@ output, HTML and PDF to new files, never overwriting), delete; and ``sim export 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from _room_games import play
 from _rooms import river
@@ -38,6 +40,16 @@ def cli(capsys, *args):
     return code, out, err
 
 
+def test_list_names_the_ending_by_id_when_its_scenario_no_longer_loads(store, tmp_path, capsys):
+    scn = river(tmp_path / "river", "sealed")
+    a = play(store, scn, 3, title="Table A")
+    ending = scn.endings[a.room.state.session.node.ending]
+    Path(scn.path).unlink()
+    code, out, err = cli(capsys, "rooms")
+    assert code == 0 and err == ""
+    assert out.splitlines()[1].split()[:6] == [str(a.id), "river_sealed", "Table", "A", "ended:", ending.id]
+
+
 def test_list_export_and_delete(store, tmp_path, capsys):
     scn = river(tmp_path / "river", "sealed")
     a = play(store, scn, 3, title="Table A")
@@ -47,8 +59,10 @@ def test_list_export_and_delete(store, tmp_path, capsys):
     lines = out.splitlines()
     assert lines[0].split() == ["ID", "SCENARIO", "TITLE", "STATUS", "TURN", "CREATED"]
     assert lines[1].split()[:4] == [str(b.id), "ceasefire_30_day_sealed", "Table", "B"]
-    ending = scn.endings[a.room.state.session.node.ending].id
-    assert lines[2].split()[:5] == [str(a.id), "river_sealed", "Table", "A", f"ended:"] and f"ended: {ending}" in lines[2]
+    ending = scn.endings[a.room.state.session.node.ending]
+    # the ending as a reader knows it, by its title, not the author's id
+    assert lines[2].split()[:5] == [str(a.id), "river_sealed", "Table", "A", "ended:"] and f"ended: {ending.title}" in lines[2]
+    assert ending.title != ending.id
     code, out, _ = cli(capsys, "rooms", "list", "--scenario", "river_sealed")
     assert code == 0 and len(out.splitlines()) == 2
     # export: the script sim run replays to the room's transcript

@@ -128,8 +128,9 @@ def _list(store, scenario: str | None) -> int:
         print(f"no rooms{which} in {_clean(str(store.path))}", file=sys.stderr)
         return 0
     rows = [("ID", "SCENARIO", "TITLE", "STATUS", "TURN", "CREATED")]
+    titles = _ending_titles([info for info in infos if info.ending])
     for info in infos:
-        status = f"ended: {info.ending}" if info.ending else info.status
+        status = f"ended: {titles.get((info.scenario, info.ending), info.ending)}" if info.ending else info.status
         rows.append((str(info.id), _clean(info.scenario), _clean(info.title), _clean(status), str(info.turn), time.strftime("%Y-%m-%d %H:%M", time.localtime(info.created))))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     right = {0, 4}
@@ -137,6 +138,27 @@ def _list(store, scenario: str | None) -> int:
         cells = [cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))]
         print("  ".join(cells).rstrip())
     return 0
+
+
+def _ending_titles(ended: list) -> dict[tuple[str, str], str]:
+    """The titles of the endings the ended rooms reached, as a reader knows them ('A
+    frozen truce'), keyed by (scenario, ending id). A scenario that no longer loads keeps
+    its rooms listed by the ending's id: a listing must not fail on one bad file."""
+    from sim.diagnostics import InputError
+    from sim.room.room import load_room_scenario
+
+    titles: dict[tuple[str, str], str] = {}
+    tried: set[str] = set()
+    for info in ended:
+        if info.scenario in tried:
+            continue
+        tried.add(info.scenario)
+        try:
+            scenario = load_room_scenario(info)
+        except (InputError, OSError):
+            continue
+        titles.update(((info.scenario, ending.id), ending.title) for ending in scenario.endings)
+    return titles
 
 
 def _export(store, room: int, output: str | None) -> int:
