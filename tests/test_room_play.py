@@ -456,3 +456,21 @@ def test_the_room_screens_say_each_thing_once_and_plainly(sealed):
         text = asked(t.view(who)).plain
         assert text.count("the bell rang") == 1, text
         assert "waiting" not in sides_line(t.view(who)).plain  # the game is over: nobody waits
+
+
+def test_every_decision_in_a_played_room_says_how_in_words(store, tmp_path):
+    """The path's transcripts and the debrief say how each branch point was decided in
+    words a class reads ('chosen unseen, applied in turn'), never an engine value such as
+    '(sealed)': the story view takes its wording from the one table in sim.engine.vocab."""
+    from _room_games import play
+
+    from sim.engine.vocab import HOW_HELP, How
+    from sim.export.story import story
+
+    game = play(store, river(tmp_path, "sealed"), 3)
+    beats = list(story(game.room.state.session).beats())
+    assert any(b.how == How.SEALED for b in beats)
+    for b in beats:
+        if b.how and not b.ruling:
+            assert b.decision.endswith(f"({HOW_HELP[How(b.how)]})"), b.decision
+    assert not [line for line in text(story(game.room.state.session)).splitlines() if "Decided by" in line and "(sealed)" in line]

@@ -23,19 +23,11 @@ from dataclasses import dataclass
 from sim.engine.model import QuoteRef, Scenario, SourceInfo
 from sim.engine.session import Session
 from sim.engine.trace import Fired
-from sim.engine.vocab import ACTS, BASIS_HELP, CHANCE, FACILITATOR, NO_POSITION, NO_POSITION_TEXT, RULING_HELP, TABLE, VIEW_PHRASES, How, Kind
+from sim.engine.vocab import ACTS, BASIS_HELP, CHANCE, FACILITATOR, HOW_HELP, NO_POSITION, NO_POSITION_TEXT, RULING_HELP, TABLE, VIEW_PHRASES, How, Kind
 
 WEIGHTS_NOTE = "Weights are the author's illustrative judgement, not a forecast."
 RATIONALE_LEAD = "Why this weight (the author's illustrative judgement)"
 JUDGEMENTS_LEAD = "How each side would judge it, by its stated positions"
-
-# How a choice was made, as a reader is told it.
-HOW_PHRASES: dict[How, str] = {
-    How.CHOSEN: "chosen",
-    How.PICKED: "chosen",
-    How.ROLLED: "rolled by the author's weights",
-    How.ONLY: "the only branch",
-}
 
 
 def percent(p: float | None) -> str:
@@ -145,7 +137,7 @@ class Beat:
 
     @property
     def how_text(self) -> str:
-        return HOW_PHRASES.get(self.how, self.how)
+        return HOW_HELP.get(self.how, self.how)  # one wording for every reader: vocab's
 
     @property
     def decision(self) -> str:
