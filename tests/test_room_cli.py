@@ -99,6 +99,10 @@ def test_debrief_markdown_html_pdf_never_overwriting(store, tmp_path, capsys):
     assert f"Table 2 (room {games[1].id})" in text and "Orders by round" in text
     code, out, err = cli(capsys, "rooms", "debrief", str(games[1].id), "--format", "pdf", "-o", "-")
     assert code == 2 and out == "" and err.count("\n") == 1
+    # without --format, -o's name says which: an HTML file for debrief.html, as sim export does
+    code, out, _ = cli(capsys, "rooms", "debrief", str(games[0].id), "-o", "debrief.html")
+    assert code == 0 and out == "wrote debrief.html\n"
+    assert (tmp_path / "debrief.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
 
 
 def test_export_notes_and_debrief_with_a_room(store, tmp_path, capsys):
@@ -130,6 +134,7 @@ def test_export_notes_and_debrief_with_a_room(store, tmp_path, capsys):
         (["rooms", "debrief", "--scenario", "nothing_here"], 1, "no rooms of scenario 'nothing_here'"),
         (["rooms", "debrief", "7"], 1, "no room 7 in"),
         (["rooms", "debrief", "1", "--format", "docx"], 2, "a debrief comes as md, html or pdf"),
+        (["rooms", "debrief", "1", "-o", "d.svg"], 2, "d.svg: a debrief comes as pdf (.pdf), html (.html) or markdown (.md)"),
         (["rooms", "delete"], 2, "required: ROOM"),
         (["rooms", "frobnicate"], 2, "invalid choice"),
         (["export", "notes", "--room", "-3"], 2, "a room id is a whole number"),

@@ -49,14 +49,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--room", type=_room_id, action="append", metavar="ID", help="notes, debrief: the debrief of this room (repeatable: the tables of one scenario; see sim rooms list)")
 
 
-def format_of(output: str | None, formats: tuple[str, ...]) -> str | None:
+def format_of(output: str | None, formats: tuple[str, ...], default: str | None = None) -> str | None:
     """The format an ``-o FILE`` asks for by its extension, among the kind's ``formats``:
-    the kind's first where FILE is '-' or has no extension, None where its extension is
-    not one the kind comes as (the caller says so rather than write a PDF named .svg)."""
+    ``default`` (else the kind's first) where FILE is '-' or has no extension, None where
+    its extension is not one the kind comes as (the caller says so, see ``not_a_format``,
+    rather than write a PDF named .svg)."""
     suffix = PurePath(output).suffix.lower().removeprefix(".") if output and output != "-" else ""
     if not suffix:
-        return formats[0]
+        return default or formats[0]
     return next((f for f in formats if EXTENSIONS[f] == suffix), None)
+
+
+def not_a_format(prog: str, output: str, kind: str, formats: tuple[str, ...]) -> int:
+    """Say in one line that ``output``'s extension is not a format ``kind`` comes as; exit 2."""
+    named = [f"{f} (.{EXTENSIONS[f]})" for f in formats]
+    extensions = ", ".join(named[:-1]) + " or " + named[-1]
+    print(f"{prog}: error: {escape(output)}: {kind} comes as {extensions}; name the file so, or give --format", file=sys.stderr)
+    return 2
 
 
 def _session_id(text: str) -> int:
@@ -90,10 +99,7 @@ def run(args: argparse.Namespace) -> int:
     spec = KINDS[args.kind]
     fmt = args.format or format_of(args.output, spec.formats)
     if fmt is None:
-        named = [f"{f} (.{EXTENSIONS[f]})" for f in spec.formats]
-        extensions = ", ".join(named[:-1]) + " or " + named[-1]
-        print(f"sim export: error: {escape(args.output)}: {spec.name} comes as {extensions}; name the file so, or give --format", file=sys.stderr)
-        return 2
+        return not_a_format("sim export", args.output, spec.name, spec.formats)
     if fmt not in spec.formats:
         print(f"sim export: error: {spec.name} comes as {', '.join(spec.formats)}, not {fmt}", file=sys.stderr)
         return 2

@@ -27,6 +27,7 @@ EPILOG = """exit codes:
   1  invalid input: a scenario, script or save file has errors (each printed as file:line:col),
      or a file cannot be read or written (one line naming it)
   2  bad command-line usage, including options that do not apply together
+     and an -o FILE whose extension is not a format the document comes as
   3  a script's expectations did not hold
   4  a run stopped at a dead end (nothing on offer, no ending)
   5  sim serve could not listen (the port is in use, or the host is not this machine)

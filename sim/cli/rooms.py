@@ -36,7 +36,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                            description="The debrief: each table's path, the orders by round, the decisions with the explorer's ending odds from there, the prompts with the groups' notes.")  # fmt: skip
     p.add_argument("rooms", type=room_id, nargs="*", metavar="ROOM", help="the rooms' ids (from sim rooms list)")
     p.add_argument("--scenario", metavar="ID", help="every room of this scenario instead")
-    p.add_argument("--format", type=_format, default="markdown", metavar="FORMAT", help="md (the default), html or pdf")
+    p.add_argument("--format", type=_format, metavar="FORMAT", help="md, html or pdf (default: -o FILE's extension, else md)")
     p.add_argument("--paper", choices=("a4", "letter"), default="a4", help="page size of HTML and PDF (default a4)")
     p.add_argument("--output", "-o", metavar="FILE", help="the file to write (a free variant of the name if it is taken); '-' for standard output")
     p = actions.add_parser("delete", help="delete rooms (asks nothing: give their ids)", description="Delete rooms with their codes and logs. Nothing is asked: the ids are the confirmation.")
@@ -203,6 +203,9 @@ def _dropped(room: int, state) -> None:
 def _debrief(store, args: argparse.Namespace) -> int:
     from sim.store import rooms
 
+    fmt = args.format or _format_named(args.output)
+    if fmt is None:
+        return 2
     if args.scenario:
         ids = [info.id for info in reversed(rooms.listing(store, args.scenario))]  # the tables in the order they were made
         if not ids:
@@ -214,7 +217,20 @@ def _debrief(store, args: argparse.Namespace) -> int:
     if isinstance(made, int):
         return made
     scenario, d = made
-    return write_debrief(scenario, d, args.format, args.output, args.paper, "sim rooms")
+    return write_debrief(scenario, d, fmt, args.output, args.paper, "sim rooms")
+
+
+def _format_named(output: str | None) -> str | None:
+    """The debrief's format by -o FILE's extension (Markdown where it has none), as sim
+    export takes it; None after saying why where the extension is not a debrief's."""
+    from sim.cli.export import format_of, not_a_format
+    from sim.export.documents import KINDS
+
+    formats = KINDS["debrief"].formats
+    fmt = format_of(output, formats, default="markdown")
+    if fmt is None:
+        not_a_format("sim rooms debrief", output, "a debrief", formats)
+    return fmt
 
 
 def load_debrief(ids: list[int], prog: str):
