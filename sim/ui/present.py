@@ -451,6 +451,8 @@ def step_text(scn: Scenario, step: StepView, turn: int | None, share: str | None
             out.append(f"\nTurn {turn}\n", style="bold underline")
         out.append_text(beat_heading(scn, beat, share if i == 0 else None))
         out.append("\n")
+        if beat.ruling:  # a room's facilitator decided it: say so, with the reason given
+            out.append(f"    {beat.decision}.\n", style="italic")
         if detail:
             out.append_text(beat_detail(beat))
     if ending is not None:

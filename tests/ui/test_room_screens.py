@@ -363,3 +363,24 @@ async def test_a_new_code_is_shown_with_its_dash_long_enough_to_copy_it_down(sea
         code = re.search(r": ([A-Z0-9]{4}-[A-Z0-9]{4}) ", note.message).group(1)  # as codes are printed everywhere
         assert note.timeout == 20
         assert t.room.join(code).member.side == "upstream"
+
+
+def test_the_story_pane_tells_the_path_as_a_class_reads_it(rounds):
+    """A group's story pane is the open table's story, not the analysts' transcript: who did
+    what with its basis, what changed by its label and an arrow, the facilitator's ruling
+    with the reason given; no event-category tags, no 'name: a -> b' variable lines."""
+    from sim.export.transcript import text
+    from sim.ui.room import render
+
+    t = rounds
+    t.room.start(t.f)
+    t.room.choose(t.seat["upstream"], "up_build")
+    t.room.adjudicate(t.f, "override", "accepts", "The class argued for restraint")
+    seat = t.room.view(t.seat["downstream"])
+    pane = render.story(seat).plain
+    assert "Upstream State: Build the next stage" in pane
+    assert "dam: 0 \u2192 1" in pane
+    assert "Decided by the facilitator (overrode the author's weights: The class argued for restraint)." in pane
+    transcript = text(seat.story)  # what the pane showed before: the analysts' tags and ids
+    assert "MOBILIZE" in transcript and "dam: 0 -> 1" in transcript
+    assert "MOBILIZE" not in pane and "dam: 0 -> 1" not in pane

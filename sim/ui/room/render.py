@@ -203,10 +203,29 @@ def _public_briefing(out: Text, name: str, b) -> None:
 
 
 def story(view: View) -> Text:
-    """Everything revealed so far: the path as the transcripts tell it."""
-    from sim.export.transcript import text
+    """Everything revealed so far, as a class reads it (the open table's story panel, not
+    the analysts' transcript with its tags and variable ids): each step's heading, the
+    latest turn's steps in full, the facilitator's rulings with their reasons, the prompts,
+    and the ending with each side's judgement. Drawn from the view's Story alone, so it
+    shows nothing the view withholds (the weights while they are hidden)."""
+    from sim.export.story import Beat
+    from sim.ui import present
 
-    return Text(text(view.story))
+    scn, told = view.scenario, view.story
+    out = present.situation_text(scn, told, at_start=False)
+    turns = [b.turn for st in told.steps for b in st.beats if isinstance(b, Beat)]
+    latest = turns[-1] if turns else None
+    turn = None
+    for i, step in enumerate(told.steps):
+        detail = any(isinstance(b, Beat) and b.turn == latest for b in step.beats)
+        ending = told.ending if i == len(told.steps) - 1 else None
+        out.append_text(present.step_text(scn, step, turn, None, detail, ending))
+        turn = next((b.turn for b in reversed(step.beats) if isinstance(b, Beat)), turn)
+    if told.ending is not None:
+        out.append(told.ending.text + "\n")
+        for j in told.ending.judgements:
+            out.append(f"  {j.actor_name} {j.phrase}: {j.reason}\n")
+    return out
 
 
 RECENT = 8  # revealed rounds and decisions a screen lists, and notes (the story has the whole path)
