@@ -32,7 +32,7 @@ from sim.room.state import RoomNote, RoomState
 from sim.store.rooms import FACILITATOR, SEAT, Member
 
 
-FAILED = "failed: no longer possible when the orders were revealed, so it had no effect"  # a revealed order that failed, in words
+FAILED = "failed: no longer possible when its turn came, so it had no effect"  # a revealed order that failed, in words (applied in turn order, it may fail after the reveal)
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,7 +79,7 @@ async def test_the_console_starts_the_room_and_sees_who_ordered_never_needing_a_
         assert "Downstream State has not given an order this round. If you reveal now, it passes, and the orders given apply in the turn order." in shown(app)
         await pilot.press("y")
         await until(pilot, lambda: "Turn 1, revealed:" in shown(app))
-        assert "(no order: passed)" in shown(app)
+        assert "Downstream State: Passes this round (the group gave no order)" in shown(app)  # passing said once, and why
         view = t.room.view(t.f)
         assert view.rounds and view.rounds[0].given[0].act == "up_build"
         # the timer, the weights and the end, by their keys
@@ -384,3 +384,58 @@ def test_the_story_pane_tells_the_path_as_a_class_reads_it(rounds):
     transcript = text(seat.story)  # what the pane showed before: the analysts' tags and ids
     assert "MOBILIZE" in transcript and "dam: 0 -> 1" in transcript
     assert "MOBILIZE" not in pane and "dam: 0 -> 1" not in pane
+
+
+async def test_the_room_picker_says_what_the_rooms_screen_says_and_offers_back_only_where_it_goes(sealed):
+    """A room not started is 'not started' (its own screen says turn 1; the store says 0):
+    no 'turn 0'. Back is not offered on the list of rooms (it has nowhere to go), only once
+    a room is picked, where it goes back to the list."""
+    from textual.widgets._footer import FooterKey
+
+    t = sealed
+
+    def footer_keys(app) -> set[str]:
+        return {k.key for k in app.screen.query(FooterKey)}
+
+    app = RoomApp(t.store)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: f"Room {t.created.room}: A river shared" in shown(app))
+        assert "(river_sealed, not started)" in shown(app) and "turn 0" not in shown(app)
+        await pilot.pause(0.1)
+        assert "escape" not in footer_keys(app)
+        await pilot.press("enter")
+        await until(pilot, lambda: "type your code" in shown(app))
+        await until(pilot, lambda: "escape" in footer_keys(app))
+        await pilot.press("escape")
+        await until(pilot, lambda: "Pick your class's room" in shown(app))
+        await until(pilot, lambda: "escape" not in footer_keys(app))
+    t.room.start(t.f)
+    app = RoomApp(t.store)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "(river_sealed, turn 1, running)" in shown(app))
+
+
+def test_a_failed_order_says_it_failed_when_its_turn_came_not_at_the_reveal(store, tmp_path):
+    """Orders apply in turn order after the reveal: an order can fail after the reveal, when
+    an earlier side's order (or a reaction to it) has changed the world."""
+    from _rooms import river_text
+    from _support import add_article
+
+    from sim.format import load_scenario
+    from sim.ui.room.render import record
+
+    survey = "  down_survey: {actor: downstream, label: Survey the empty valley, type: CONSULT, basis: illustrative, when: dam == 0, effects: [trust += 1]}\n"
+    add_article(tmp_path)
+    path = tmp_path / "river_survey.yaml"
+    path.write_text(river_text("sealed").replace("reactions:\n", survey + "reactions:\n", 1), encoding="utf-8")
+    t = Table(store, load_scenario(path))
+    t.room.start(t.f)
+    t.room.order(t.seat["upstream"], "up_build")
+    t.room.order(t.seat["downstream"], "down_survey")
+    t.room.reveal(t.f)
+    v = t.room.view(t.f)
+    if v.asked.what == "reaction":
+        t.room.choose(t.seat["downstream"], v.asked.options[0].act)
+    told = record(t.room.view(t.seat["broker"])).plain
+    assert "Survey the empty valley (failed: no longer possible when its turn came, so it had no effect)" in told
+    assert "when the orders were revealed" not in told

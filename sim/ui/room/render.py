@@ -16,6 +16,15 @@ WEIGHTS_NOTE = "Weights are the scenario author's illustrative judgement, not a 
 STATUS_WORDS = {"waiting": "not started", "running": "running", "paused": "paused", "ended": "ended"}
 
 
+def room_stage(status: str, turn: int) -> str:
+    """Where a room stands, for a list of rooms: 'not started' (a room that has not started
+    is at its first turn, which its own screen shows; the store's listing still says 0), else
+    'turn 3, running'."""
+    if status == "waiting":
+        return STATUS_WORDS["waiting"]
+    return f"turn {max(turn, 1)}, {STATUS_WORDS.get(status, status)}"
+
+
 def clock(seconds: float) -> str:
     seconds = max(0, int(seconds + 0.999))
     hours, rest = divmod(seconds, 3600)
@@ -252,7 +261,7 @@ def record(view: View) -> Text:
 def _round_lines(out: Text, r: RoundView) -> None:
     out.append(f"Turn {r.turn}, revealed:", style="bold")
     for g in r.given:
-        how = {"ordered": "", "passed": " (no order: passed)", "rolled": " (no group: the author's weights)"}.get(g.how, "")
+        how = {"ordered": "", "passed": " (the group gave no order)", "rolled": " (no group: the author's weights)"}.get(g.how, "")
         out.append(f"\n  {g.side_name}: {g.label}{how}")
         if g.failed:
             out.append(f" ({FAILED})", style="bold")

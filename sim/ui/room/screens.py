@@ -462,9 +462,10 @@ class LandingScreen(Screen):
             listed.display = False
             return
         self.query_one("#lead", Static).update("Pick your class's room (arrows and Enter):")
-        listed.add_options([Option(f"Room {r.id}: {r.title} ({r.scenario}, turn {r.turn}, {render.STATUS_WORDS.get(r.status, r.status)})") for r in self.rooms])
+        listed.add_options([Option(f"Room {r.id}: {r.title} ({r.scenario}, {render.room_stage(r.status, r.turn)})") for r in self.rooms])
         listed.highlighted = 0
         listed.focus()
+        self.refresh_bindings()  # Back has nowhere to go from the list: hidden
 
     def ask_code(self) -> None:
         self.query_one("#rooms", OptionList).display = False
@@ -473,6 +474,7 @@ class LandingScreen(Screen):
         self.query_one("#lead", Static).update(f"Room {self.room_id}: type your code and press Enter")
         code.value = ""
         code.focus()
+        self.refresh_bindings()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.room_id = self.rooms[event.option_index].id
@@ -498,6 +500,13 @@ class LandingScreen(Screen):
             problem.update(render.one_line(f"this room's scenario cannot be opened: {exc}"))
             return
         self.app.open_member(room, ticket)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Back is offered only where it goes somewhere: from the code back to the list of
+        rooms (not on the list itself, nor when the command named the room)."""
+        if action == "back":
+            return self.room_id is not None and self.app.room_id is None
+        return True
 
     def action_back(self) -> None:
         if self.room_id is not None and self.app.room_id is None:
