@@ -439,3 +439,46 @@ def test_a_failed_order_says_it_failed_when_its_turn_came_not_at_the_reveal(stor
     told = record(t.room.view(t.seat["broker"])).plain
     assert "Survey the empty valley (failed: no longer possible when its turn came, so it had no effect)" in told
     assert "when the orders were revealed" not in told
+
+
+async def test_a_seat_with_nothing_to_do_now_is_told_what_it_waits_for_and_what_to_do_meanwhile(sealed):
+    """Never a blank left pane: before the start, with nothing to order this round, after
+    ordering (waiting for the reveal), while paused."""
+    t = sealed
+    broker = t.seat["broker"]  # nothing to order in the first sealed round (its move needs talks)
+    app = RoomApp(t.store, room=t.room, ticket=broker)
+    async with app.run_test(size=SIZE) as pilot:
+        left = lambda: str(app.screen.query_one("#asked").render())  # noqa: E731
+        assert "Waiting for the facilitator to start the room. Meanwhile, talk over your briefing (right), or write a note (n)." in left()
+        t.room.start(t.f)
+        await until(pilot, lambda: "Nothing for your group to order this round: the others are ordering. Talk over your briefing (right), or write a note (n)." in left())
+        t.room.pause(t.f)
+        await until(pilot, lambda: "Waiting for the facilitator to resume." in left())
+    t.room.resume(t.f)
+    t.room.order(t.seat["upstream"], "up_build")
+    app = RoomApp(t.store, room=t.room, ticket=t.seat["upstream"])
+    async with app.run_test(size=SIZE) as pilot:
+        assert "Waiting for the facilitator to reveal the orders; until then you may change yours (1-2)." in shown(app)
+    app = RoomApp(t.store, room=t.room, ticket=t.seat["downstream"])
+    async with app.run_test(size=SIZE) as pilot:
+        assert "Give your group's order: press 1-3 to choose." in shown(app)
+
+
+async def test_a_group_is_told_when_a_branch_point_is_its_own_and_which_keys_decide_it(rounds):
+    t = rounds
+    t.room.start(t.f)
+    for other in ("downstream", "broker"):
+        seen = render_asked(t.room.view(t.seat[other]))
+        assert "Your group's decision" not in seen
+        assert "Upstream State's group decides this branch point.\nMeanwhile, talk over your briefing (right), or write a note (n)." in seen
+    app = RoomApp(t.store, room=t.room, ticket=t.seat["upstream"])
+    async with app.run_test(size=SIZE) as pilot:
+        assert "Your group's decision: press 1-2 to choose, or r to let the author's weights decide." in shown(app)
+        await pilot.press("r")  # the room lets a seat roll its own branch point
+        await until(pilot, lambda: any(d.how == "rolled" for d in t.room.view(t.f).decisions))
+
+
+def render_asked(view):
+    from sim.ui.room.render import asked
+
+    return asked(view).plain

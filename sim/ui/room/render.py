@@ -133,6 +133,9 @@ def asked(view: View) -> Text:
         out.append(f"\n{decider}")
     if view.status == "paused":
         out.append("\nThe facilitator has paused the room.")
+    now = what_now(view)
+    if now:
+        out.append(f"\n{now}", style="bold")
     if view.voided:
         out.append("\nAn event came in: the orders given this round were set aside. Give them again.", style="bold")
     if a.up_next:
@@ -161,6 +164,41 @@ def who_decides(view: View) -> str:
     if member.role == "seat" and a.owner == member.side:
         return ""
     return f"{capital(possessive(a.owner_name))} group decides this branch point."
+
+
+def what_now(view: View) -> str:
+    """A seat's line on what it can do now: its keys when it has something to decide, else
+    what it waits for and what the group can do meanwhile (never a blank pane)."""
+    a, member = view.asked, view.viewer
+    if member.role != "seat" or view.status == "ended" or a.what == "ended":
+        return ""
+    meanwhile = "Meanwhile, discuss the prompts, or write a note (n)." if view.prompts else "Meanwhile, talk over your briefing (right), or write a note (n)."
+    if view.status == "waiting":
+        return f"Waiting for the facilitator to start the room. {meanwhile}"
+    if view.status == "paused":
+        return f"Waiting for the facilitator to resume. {meanwhile}"
+    mine = next((s for s in view.sides if s.id == member.side), None)
+    if a.what == "orders":
+        if mine is None or not mine.due:
+            return "Nothing for your group to order this round: the others are ordering. " + (
+                "Discuss the prompts, or write a note (n)." if view.prompts else "Talk over your briefing (right), or write a note (n)."
+            )
+        if mine.ordered:
+            return f"Waiting for the facilitator to reveal the orders; until then you may change yours ({digits(a.options)}). {meanwhile}"
+        return f"Give your group's order: press {digits(a.options)} to choose."
+    if a.what in ("move", "reaction") and a.owner == member.side:
+        return f"Your group's decision: press {digits(a.options)} to choose, or r to let the author's weights decide."
+    if a.what in ("move", "reaction", "chance"):  # the line above says who decides it
+        return meanwhile
+    return f"Waiting for the facilitator. {meanwhile}"
+
+
+def digits(options) -> str:
+    """The keys that choose among ``options``: '1', '1-3', or '1-9 (0 lists all 12)'."""
+    n = len(options)
+    if n > 9:
+        return f"1-9 (0 lists all {n})"
+    return "1" if n == 1 else f"1-{n}"
 
 
 def capital(text: str) -> str:
