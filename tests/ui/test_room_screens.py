@@ -482,3 +482,43 @@ def render_asked(view):
     from sim.ui.room.render import asked
 
     return asked(view).plain
+
+
+def keys_shown(app) -> tuple[set[str], set[str]]:
+    """The keys line: (the labels shown live, the labels shown dimmed)."""
+    line = app.screen.query_one("#keys").render()
+    live, dimmed = set(), set()
+    for span in line.spans:
+        (dimmed if "dim" in str(span.style) else live).add(line.plain[span.start : span.end])
+    everything = {part for part in line.plain.split("   ") if part}
+    return everything - dimmed, dimmed
+
+
+async def test_keys_that_do_nothing_now_are_dimmed_and_do_nothing_and_reveal_is_not_offered_in_plain_rounds(sealed, rounds):
+    t = sealed
+    t.room.start(t.f)
+    app = RoomApp(t.store, room=t.room, ticket=t.seat["broker"])  # nothing to order this round
+    async with app.run_test(size=SIZE) as pilot:
+        live, dimmed = keys_shown(app)
+        assert {"1-9 Choose", "0 All options", "r Roll"} <= dimmed and "n Note" in live
+        await pilot.press("1", "0", "r")
+        await pilot.pause(0.2)
+        assert not app._notifications and isinstance(app.screen, SeatScreen)  # nothing opened, nothing said
+    app = RoomApp(t.store, room=t.room, ticket=t.seat["downstream"])  # to order: choose, not roll
+    async with app.run_test(size=SIZE) as pilot:
+        live, dimmed = keys_shown(app)
+        assert {"1-9 Choose", "0 All options"} <= live and "r Roll" in dimmed
+    app = RoomApp(t.store, room=t.room, ticket=t.f)  # a sealed round: the seats choose, v reveals
+    async with app.run_test(size=SIZE) as pilot:
+        live, dimmed = keys_shown(app)
+        assert "v Reveal" in live and {"1-9 Choose", "r Roll", "o Override"} <= dimmed
+        t.room.order(t.seat["upstream"], "up_build")
+        t.room.reveal(t.f, force=True)  # downstream answers the new stage: the facilitator may rule
+        await until(pilot, lambda: "1-9 Choose" in keys_shown(app)[0])
+        assert "v Reveal" in keys_shown(app)[1]
+    r = rounds
+    r.room.start(r.f)
+    app = RoomApp(r.store, room=r.room, ticket=r.f)
+    async with app.run_test(size=SIZE) as pilot:
+        live, dimmed = keys_shown(app)
+        assert "Reveal" not in " ".join(live | dimmed) and "1-9 Choose" in live

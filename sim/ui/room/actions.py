@@ -4,6 +4,9 @@ so a key cannot be bound without being listed, nor listed without doing somethin
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from rich.text import Text
 from textual.binding import Binding
 
 from sim.ui.actions import UiAction
@@ -59,5 +62,16 @@ def bindings(where: str, hotseat: bool = False) -> list[Binding]:
     return out
 
 
-def help_line(where: str, hotseat: bool = False) -> str:
-    return "   ".join(f"{a.keys_for_help if a.name != 'pick(1)' else '1-9'} {a.label}" for a in actions_for(where, hotseat))
+def help_line(where: str, hotseat: bool = False, offered: Callable[[str], bool | None] | None = None) -> Text:
+    """The keys a screen lists, as Textual's footer shows its bindings: ``offered(name)``
+    (the screen's check_action) True shows a key, None shows it dimmed (it does nothing in
+    this state), False leaves it out (it never applies in this room)."""
+    out = Text()
+    for a in actions_for(where, hotseat):
+        state = True if offered is None else offered(a.name)
+        if state is False:
+            continue
+        if out:
+            out.append("   ")
+        out.append(f"{a.keys_for_help if a.name != 'pick(1)' else '1-9'} {a.label}", style="" if state else "dim")
+    return out

@@ -63,7 +63,18 @@ class RoomScreen(Screen):
                 yield from self.left()
             with VerticalScroll(id="right"):
                 yield from self.right()
-        yield Static(actions.help_line(self.WHERE, self.hotseat), id="keys")
+        yield Static(self.keys(), id="keys")
+
+    def keys(self):
+        return actions.help_line(self.WHERE, self.hotseat, self.offered)
+
+    def offered(self, name: str) -> bool | None:
+        """Whether a key of the registry does something now: True; None (shown dimmed) when it
+        does nothing in this state; False (not shown) when it never applies in this room."""
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.offered("pick(1)" if action == "pick" else action)
 
     def left(self) -> ComposeResult:
         yield Static(id="asked", classes="section")
@@ -106,6 +117,8 @@ class RoomScreen(Screen):
         self.query_one("#notes", Static).update(render.notes(v))
         self.query_one("#briefing", Static).update(render.briefing(v))
         self.query_one("#story", Static).update(render.story(v))
+        self.query_one("#keys", Static).update(self.keys())
+        self.refresh_bindings()  # what the keys do follows the state: see offered()
 
     def act(self, do) -> bool:
         """Do one act on the room; a refusal is said in one line, never raised."""
@@ -170,6 +183,14 @@ class SeatScreen(RoomScreen):
     BINDINGS = actions.bindings(actions.SEAT)
     WHERE = actions.SEAT
 
+    def offered(self, name: str) -> bool | None:
+        a = self.view.asked
+        if name in ("pick(1)", "pick_from_list"):
+            return True if a.yours and a.options else None
+        if name == "roll":  # a seat rolls its own branch point; a sealed order is chosen
+            return True if a.yours and a.options and a.what in ("move", "reaction") else None
+        return True
+
     def action_pick(self, n: int) -> None:
         option = self.option(n)
         if option is None:
@@ -228,6 +249,17 @@ class FacilitatorScreen(RoomScreen):
             self.query_one("#orders", Static).update(render.orders(self.view))
         for notice in self.view.notices[-3:]:
             self.notify(notice, severity="warning")
+
+    def offered(self, name: str) -> bool | None:
+        a = self.view.asked
+        ruling = a.yours and bool(a.options) and a.what in ("move", "reaction", "chance")
+        if name in ("pick(1)", "pick_from_list", "roll", "override"):
+            return True if ruling else None
+        if name == "reveal":  # only a sealed room has orders to reveal
+            if self.view.turns != "sealed":
+                return False
+            return True if a.what == "orders" and a.yours else None
+        return True
 
     def action_start(self) -> None:
         status = self.view.status
