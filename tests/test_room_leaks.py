@@ -98,7 +98,7 @@ def _rendered(view):
     """Everything a screen or a transcript of this view can show (the screens' text included)."""
     from sim.ui.room import render
 
-    screens = [f(view).plain for f in (render.briefing, render.asked, render.record, render.notes, render.orders)]
+    screens = [f(view).plain for f in (render.briefing, render.own_briefing, render.other_briefings, render.story, render.asked, render.record, render.notes, render.orders)]
     return "\n".join([*strings(dataclasses.replace(view, scenario=None)), *strings(view.scenario.actors), text(view.story), markdown(view.story), *screens])
 
 

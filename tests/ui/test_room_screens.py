@@ -522,3 +522,30 @@ async def test_keys_that_do_nothing_now_are_dimmed_and_do_nothing_and_reveal_is_
     async with app.run_test(size=SIZE) as pilot:
         live, dimmed = keys_shown(app)
         assert "Reveal" not in " ".join(live | dimmed) and "1-9 Choose" in live
+
+
+async def test_a_seats_right_pane_has_its_briefing_then_what_has_happened_then_the_others(rounds):
+    """The situation and the path within reach of a newcomer: after the group's own briefing,
+    before the other sides'. The left pane's cut-off record points at it by its heading."""
+    from sim.ui.room.render import record
+
+    t = rounds
+    t.room.start(t.f)
+    for _ in range(40):  # the facilitator rolls every branch point: more decisions than the record lists
+        v = t.room.view(t.f)
+        if v.asked.what not in ("move", "reaction", "chance") or len(v.decisions) > 9:
+            break
+        t.room.adjudicate(t.f, "roll")
+    assert len(t.room.view(t.f).decisions) > 8
+    app = RoomApp(t.store, room=t.room, ticket=t.seat["downstream"])
+    async with app.run_test(size=SIZE) as pilot:
+        right = [str(w.render()) for w in app.screen.query_one("#right").query("Static") if w.display]
+        pane = "\n".join(right)
+        own, happened, others = (pane.index(s) for s in ("Downstream State: public briefing", "What has happened\nSituation", "The other sides, as everyone knows them"))
+        assert own < pane.index("DOWNSTREAM-PRIVATE-WANTS") < happened < pane.index("Upstream plans a dam") < others < pane.index("Upstream State: public briefing")
+        assert "earlier: What has happened, right, tells the whole path)" in record(t.room.view(t.seat["downstream"])).plain
+        assert "the story has the whole path" not in shown(app)
+    app = RoomApp(t.store, room=t.room, ticket=t.f)  # no briefing of its own: what has happened first
+    async with app.run_test(size=SIZE) as pilot:
+        pane = "\n".join(str(w.render()) for w in app.screen.query_one("#right").query("Static") if w.display)
+        assert pane.startswith("What has happened") and pane.index("Situation") < pane.index("The sides' public briefings")

@@ -220,14 +220,17 @@ def orders(view: View) -> Text:
 
 
 def briefing(view: View) -> Text:
-    """A seat: its own side's public and private briefing first, then the other sides' public
-    briefings (never their private ones: the view holds none). Others: every side's public
-    briefing."""
+    """Every briefing this member may read: :func:`own_briefing`, then :func:`other_briefings`."""
+    out = own_briefing(view)
+    out.append_text(other_briefings(view))
+    return out
+
+
+def own_briefing(view: View) -> Text:
+    """A seat: its own side's public and private briefing (empty for anyone else)."""
     out = Text()
     mine = view.viewer.side if view.viewer.role == "seat" else None
-    own = [x for x in view.briefings if x[0] == mine]
-    others = [x for x in view.briefings if x[0] != mine]
-    for _side, name, b in own:
+    for _side, name, b in (x for x in view.briefings if x[0] == mine):
         _public_briefing(out, name, b)
     if view.private is not None:
         out.append("Private briefing (your group only)\n", style="bold")
@@ -235,8 +238,17 @@ def briefing(view: View) -> Text:
             for item in items:
                 note = " (the author's instruction)" if item.basis == "author" else ""
                 out.append(f"  {label}: {item.text}{note}\n")
-    if own and others:
-        out.append("\nThe other sides, as everyone knows them\n", style="bold")
+    return out
+
+
+def other_briefings(view: View) -> Text:
+    """The public briefings of every side but a seat's own (never a private one: the view
+    holds none), headed for a seat as what everyone knows of the others."""
+    out = Text()
+    mine = view.viewer.side if view.viewer.role == "seat" else None
+    others = [x for x in view.briefings if x[0] != mine]
+    if others:
+        out.append("The other sides, as everyone knows them\n" if mine else "The sides' public briefings\n", style="bold underline")
     for _side, name, b in others:
         _public_briefing(out, name, b)
     return out
@@ -259,7 +271,8 @@ def story(view: View) -> Text:
     from sim.ui import present
 
     scn, told = view.scenario, view.story
-    out = present.situation_text(scn, told, at_start=False)
+    out = Text("What has happened\n", style="bold underline")
+    out.append_text(present.situation_text(scn, told, at_start=False))
     turns = [b.turn for st in told.steps for b in st.beats if isinstance(b, Beat)]
     latest = turns[-1] if turns else None
     turn = None
@@ -275,7 +288,7 @@ def story(view: View) -> Text:
     return out
 
 
-RECENT = 8  # revealed rounds and decisions a screen lists, and notes (the story has the whole path)
+RECENT = 8  # revealed rounds and decisions a screen lists, and notes (What has happened, right, has the whole path)
 
 
 def record(view: View) -> Text:
@@ -287,7 +300,7 @@ def record(view: View) -> Text:
         return out
     out.append("What has been decided, in order\n", style="bold")
     if len(happened) > RECENT:
-        out.append(f"({len(happened) - RECENT} earlier: the story has the whole path)\n", style="dim")
+        out.append(f"({len(happened) - RECENT} earlier: What has happened, right, tells the whole path)\n", style="dim")
     for item in happened[-RECENT:]:
         if isinstance(item, RoundView):
             _round_lines(out, item)

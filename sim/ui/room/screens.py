@@ -82,8 +82,11 @@ class RoomScreen(Screen):
         yield Static(id="record", classes="section")
 
     def right(self) -> ComposeResult:
-        yield Static(id="briefing", classes="section")
+        """A seat's own briefing first (short), then what has happened, then the other sides:
+        the situation and the path within reach, not after every side's briefing."""
+        yield Static(id="own", classes="section")
         yield Static(id="story", classes="section")
+        yield Static(id="others", classes="section")
 
     def on_mount(self) -> None:
         self.draw()
@@ -115,7 +118,10 @@ class RoomScreen(Screen):
         self.query_one("#asked", Static).update(render.asked(v))
         self.query_one("#record", Static).update(render.record(v))
         self.query_one("#notes", Static).update(render.notes(v))
-        self.query_one("#briefing", Static).update(render.briefing(v))
+        own = self.query_one("#own", Static)
+        own.update(render.own_briefing(v))
+        own.display = v.viewer.role == "seat"
+        self.query_one("#others", Static).update(render.other_briefings(v))
         self.query_one("#story", Static).update(render.story(v))
         self.query_one("#keys", Static).update(self.keys())
         self.refresh_bindings()  # what the keys do follows the state: see offered()
