@@ -549,3 +549,30 @@ async def test_a_seats_right_pane_has_its_briefing_then_what_has_happened_then_t
     async with app.run_test(size=SIZE) as pilot:
         pane = "\n".join(str(w.render()) for w in app.screen.query_one("#right").query("Static") if w.display)
         assert pane.startswith("What has happened") and pane.index("Situation") < pane.index("The sides' public briefings")
+
+
+async def test_j_moves_the_right_pane_from_section_to_section_and_back_to_the_top(rounds):
+    from textual.containers import VerticalScroll
+
+    t = rounds
+    t.room.start(t.f)
+    for _ in range(40):  # a long path: the pane scrolls
+        v = t.room.view(t.f)
+        if v.asked.what not in ("move", "reaction", "chance"):
+            break
+        t.room.adjudicate(t.f, "roll")
+    app = RoomApp(t.store, room=t.room, ticket=t.seat["downstream"])
+    async with app.run_test(size=(120, 24)) as pilot:
+        pane = app.screen.query_one("#right", VerticalScroll)
+        assert pane.max_scroll_y > 0 and pane.scroll_y == 0
+        assert "j Next section" in keys_shown(app)[0]
+        await pilot.press("j")
+        await pilot.pause(0.1)
+        story = app.screen.query_one("#story")
+        assert pane.scroll_y == story.virtual_region.y - pane.virtual_region.y > 0  # What has happened, at the top
+        seen = [pane.scroll_y]
+        for _ in range(3):
+            await pilot.press("j")
+            await pilot.pause(0.1)
+            seen.append(pane.scroll_y)
+        assert 0 in seen[1:]  # round to the top again

@@ -25,6 +25,7 @@ ACTIONS: tuple[UiAction, ...] = (
     _a("pick(1)", "1", "Choose", "choose an option by its number: a seat's order or choice; the facilitator's pick of a branch", BOTH),
     _a("pick_from_list", "0", "All options", "choose from the whole list of options, by the arrows and Enter: for one numbered above 9", BOTH),
     _a("roll", "r", "Roll", "a seat: let the author's weights decide its own branch point; the facilitator: accept the author's roll", BOTH),
+    _a("jump", "j", "Next section", "move the right pane to its next section: your group's briefing, What has happened, the other sides", BOTH),
     _a("note", "n", "Note", "write a note (a seat: on one of the discussion prompts, or general)", BOTH),
     _a("start", "s", "Start/pause", "start the room, pause it, resume it", FACILITATOR),
     _a("timer", "t", "Timer", "set the round timer every seat sees (minutes, or m:ss; empty clears it)", FACILITATOR),

@@ -159,6 +159,16 @@ class RoomScreen(Screen):
 
     # --- the acts both share ------------------------------------------------------------------
 
+    def action_jump(self) -> None:
+        """The right pane's next section at its top (after the last, back to the first)."""
+        pane = self.query_one("#right", VerticalScroll)
+        sections = [w for w in pane.query(Static) if w.display and w.region.height]
+        if not sections:
+            return
+        tops = [w.virtual_region.y - pane.virtual_region.y for w in sections]
+        later = [i for i, top in enumerate(tops) if top > pane.scroll_y + 0.5 and top <= pane.max_scroll_y + 0.5]
+        pane.scroll_to(y=tops[later[0]] if later else 0, animate=False)
+
     def action_note(self) -> None:
         prompts = self.view.prompts if self.view.viewer.role == "seat" else ()
 
