@@ -206,3 +206,32 @@ def test_the_teachers_notes_carry_the_rooms_debrief(store, tmp_path):
     whole = pdf_text(pdf.data, tmp_path)
     assert "Teacher's notes" in whole and "Debrief: what each table did" in whole and "Table one (room" in whole
     assert "Debrief" not in text_of(teacher_notes(scn, seen)), "no debrief without rooms"
+
+
+def test_a_seat_that_never_acted_is_not_said_to_have_played_nor_credited_with_its_pass(store, tmp_path):
+    """Only the upstream group joins and orders; the reveal lets the others pass. The debrief
+    says which groups played and which seats stayed silent, and the path says the silent
+    sides' passes were no group's choice (the transcript's 'Decided by Downstream State
+    (chosen unseen, applied in turn)' would credit a group that never sat down)."""
+    from sim.room import Room, create_room
+
+    scn = river(tmp_path, "sealed")
+    created = create_room(store, scn, seed=3)
+    room = Room.open(store, created.room, scn)
+    f = room.join(created.codes.facilitator)
+    up = room.join(created.codes.seats["upstream"])
+    room.start(f)
+    room.order(up, "up_build")
+    room.reveal(f, force=True)
+    room.adjudicate(f, "roll")  # downstream's answer to the new stage; then the passes apply
+    room.end(f, "the bell rang")
+    (t,) = debrief([room.state]).tables
+    names = {s: scn.actor_name(s) for s in SIDES}
+    assert t.seated == (names["upstream"],)
+    assert set(t.silent) == {names["downstream"], names["broker"]}
+    md = markdown(debrief([room.state]))
+    assert f"groups played {names['upstream']} (" in md and "had a seat but gave no order" in md
+    path = md.split("### The path")[1].split("###")[0]
+    assert f"No order from {possessive(names['downstream'])} group: it passed" in path
+    assert f"Decided by {names['downstream']}" not in path
+    assert f"Decided by {names['upstream']} (chosen unseen, applied in turn)" in path

@@ -73,10 +73,10 @@ def _table(t: Table, level: int) -> str:
     sub = level + 1
     mode = "sealed rounds" if t.turns == TurnMode.SEALED else "rounds"
     out = ['<div class="sheet">', H.h(level, f"{t.title} (room {t.room})")]
-    out.append(H.p(f"Played in {mode}, seed {t.seed}; groups played {', '.join(t.seated) or 'no side'}. {_ended(t)}."))
+    out.append(H.p(f"Played in {mode}, seed {t.seed}; {t.played}. {_ended(t)}."))
     out.append(_odds("From the start", t.start))
     out.append(H.h(sub, "The path"))
-    out.append("<ol>" + "".join(f"<li>Turn {b.turn}: {escape(end_sentence(b.heading))} <span class=\"who\">{escape(b.decision)}.</span></li>" for b in path_beats(t.story)) + "</ol>")
+    out.append("<ol>" + "".join(f"<li>Turn {b.turn}: {escape(end_sentence(b.heading))} <span class=\"who\">{escape(t.decision(b))}.</span></li>" for b in path_beats(t.story)) + "</ol>")
     if t.rounds:
         out.append(H.h(sub, "Orders by round"))
         out.append("<table><tr><th>Turn</th><th>Side</th><th>Order</th><th>How</th></tr>")

@@ -197,7 +197,8 @@ class Table:
     seed: int
     turns: str  # "rounds" or "sealed"
     status: str  # waiting | running | paused | ended
-    seated: tuple[str, ...]  # the sides' names a group played
+    seated: tuple[str, ...]  # the sides' names a group played: it gave an order, decided or wrote a note
+    silent: tuple[str, ...]  # the sides' names that had a group's seat whose group never did any of those
     story: Story  # the path it took
     rounds: tuple[RoundOrders, ...]
     points: tuple[Point, ...]
@@ -207,6 +208,23 @@ class Table:
     ending: str | None  # the ending's title
     ended_reason: str | None  # why the facilitator ended the game, if it did
     notices: tuple[str, ...]  # log entries that no longer apply (the scenario changed)
+    passed: tuple[tuple[int, str], ...] = ()  # (turn, side): a sealed round's pass no group gave
+
+    def decision(self, beat) -> str:
+        """Who decided a step of the path, and how, as the path lists it. A sealed round's pass
+        that no group gave (it had nothing to order, or the reveal let it pass) says so: the
+        transcript's "Decided by Ukraine (chosen unseen ...)" would credit a group with it."""
+        if beat.how == How.SEALED and (beat.turn, beat.actor) in self.passed:
+            return f"No order from {possessive(beat.actor_name)} group: it passed"
+        return beat.decision
+
+    @property
+    def played(self) -> str:
+        """ "groups played Ukraine, Russia" and, where seats stayed silent, who they were."""
+        said = "groups played " + (", ".join(self.seated) or "no side")
+        if self.silent:
+            said += f" ({', '.join(self.silent)} had a seat but gave no order, decided nothing and wrote no note)"
+        return said
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,14 +254,16 @@ def debrief(states: Sequence[RoomState], explorer: Explorer | None = None) -> De
 def table(state: RoomState, explorer: Explorer) -> Table:
     """One room's debrief (see the module's docstring)."""
     scn, s = state.scenario, state.session
+    acted, told = _acted(state), story(s)
     return Table(
         room=state.meta.id,
         title=state.meta.title,
         seed=state.meta.seed,
         turns=str(scn.turn_mode),
         status=state.phase,
-        seated=tuple(scn.actor_name(a) for a in state.meta.seated),
-        story=story(s),
+        seated=tuple(scn.actor_name(a) for a in state.meta.seated if a in acted),
+        silent=tuple(scn.actor_name(a) for a in state.meta.seated if a not in acted),
+        story=told,
         rounds=tuple(_round(state, r, explorer) for r in state.rounds),
         points=tuple(_point(state, d, explorer) for d in state.decisions),
         prompts=tuple(PromptNotes(p, tuple(_note(scn, n) for n in state.notes if n.prompt == p)) for p in state.prompts()),
@@ -252,7 +272,30 @@ def table(state: RoomState, explorer: Explorer) -> Table:
         ending=scn.endings[s.node.ending].title if s.node.over else None,
         ended_reason=state.ended_reason,
         notices=tuple(state.dropped),
+        passed=_passes_nobody_gave(state, told),
     )
+
+
+def _acted(state: RoomState) -> set[str]:
+    """The sides whose group did something in the room: ordered, decided or wrote a note."""
+    acted = {g.side for r in state.rounds for g in r.given if g.how == "ordered"}
+    acted |= {d.who.partition(":")[2] for d in state.decisions if d.who.startswith("seat:")}
+    acted |= {n.who.partition(":")[2] for n in state.notes if n.who.startswith("seat:")}
+    return acted
+
+
+def _passes_nobody_gave(state: RoomState, told: Story) -> tuple[tuple[int, str], ...]:
+    """(turn, side) of every sealed round's pass that no group gave: the side had nothing to
+    order (it is not among the round's orders), or its group gave none and the reveal let it pass."""
+    scn = state.scenario
+    ordered = {(r.turn, g.side) for r in state.rounds for g in r.given if g.how == "ordered"}
+    passes = []
+    for beat in told.beats():
+        if getattr(beat, "how", None) == How.SEALED and (beat.turn, beat.actor) not in ordered:
+            act = scn.by_id.get(beat.act_id)
+            if act is not None and act.is_pass:
+                passes.append((beat.turn, beat.actor))
+    return tuple(passes)
 
 
 def _who(scn: Scenario, who: str) -> str:
@@ -334,10 +377,10 @@ def _ended(t: Table) -> str:
 
 def _table_md(t: Table) -> list[str]:
     out = [f"## {t.title} (room {t.room})", ""]
-    out.append(f"Played in {'sealed rounds' if t.turns == TurnMode.SEALED else 'rounds'}, seed {t.seed}; groups played " + (", ".join(t.seated) or "no side") + f". {_ended(t)[0].upper()}{_ended(t)[1:]}.")
+    out.append(f"Played in {'sealed rounds' if t.turns == TurnMode.SEALED else 'rounds'}, seed {t.seed}; {t.played}. {_ended(t)[0].upper()}{_ended(t)[1:]}.")
     out += ["", f"From the start: {odds_line(t.start)}.", ""]
     out += ["### The path", ""]
-    out += [f"{i}. Turn {b.turn}: {end_sentence(b.heading)} {b.decision}." for i, b in enumerate(path_beats(t.story), 1)]
+    out += [f"{i}. Turn {b.turn}: {end_sentence(b.heading)} {t.decision(b)}." for i, b in enumerate(path_beats(t.story), 1)]
     out.append("")
     if t.rounds:
         out += ["### Orders by round", ""]
