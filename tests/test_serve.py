@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -316,7 +317,12 @@ async def test_cross_origin_and_foreign_host_requests_are_refused(env, scenario)
         # The page a browser gets points its websocket back at the address it used.
         async with http.get(server.url.replace("127.0.0.1", "localhost")) as page:
             assert page.status == 200
-            assert f'data-session-websocket-url="ws://localhost:{server.port}/ws"' in await page.text()
+            text = await page.text()
+            assert f'data-session-websocket-url="ws://localhost:{server.port}/ws"' in text
+            # it loads nothing from anywhere else (textual-serve's page linked a Google font)
+            own = f"http://localhost:{server.port}/"
+            assert "xterm.css" in text and "textual.js" in text
+            assert [u for u in re.findall(r'(?:href|src)="(https?://[^"]*)"', text) if not u.startswith(own)] == []
         # Same origin is allowed, as a browser sends it.
         async with server.client() as client:
             await client.wait_for(first_labels(scenario)[0], WAIT)

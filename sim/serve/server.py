@@ -32,6 +32,7 @@ import ctypes
 import json
 import logging
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -52,6 +53,15 @@ QUIT_GRACE = 5.0  # seconds an app gets to quit before its process group is kill
 MAX_COLUMNS, MAX_ROWS = 500, 200  # a terminal larger than this is clamped to it
 MAX_STDIN = 64 * 1024  # characters in one stdin message (a paste); more ends the connection
 MAX_MESSAGE = 256 * 1024  # bytes in one websocket message
+# textual-serve's page links a web font from Google for its loading dialog: on a class
+# network every student's browser would ask a third party for it (and wait, offline). The
+# page falls back to the browser's monospace font; everything else it loads is ours.
+LINK = re.compile(r"<link\b[^>]*\bhref=\"(?P<href>[^\"]*)\"[^>]*>\s*", re.IGNORECASE)
+
+
+def without_offsite_links(page: str, own: str) -> str:
+    """``page`` without the <link>s to anywhere but ``own`` (this server's static URL)."""
+    return LINK.sub(lambda m: m.group(0) if m.group("href").startswith(own) else "", page)
 
 
 
@@ -197,7 +207,9 @@ class SimServer(Server):
             "config": {"static": {"url": f"{scheme}://{host}/static/"}},
             "application": {"name": self.title},
         }
-        return aiohttp_jinja2.render_template("app_index.html", request, context)
+        page = aiohttp_jinja2.render_template("app_index.html", request, context)
+        page.text = without_offsite_links(page.text, context["config"]["static"]["url"])
+        return page
 
     # --- one connection ---------------------------------------------------------------------
 
