@@ -47,6 +47,12 @@ class Option:
     weight: float | None  # the author's weight here; None while the weights are hidden from this viewer
     share: float | None  # weight over the total (what a roll follows)
     rationale: str | None  # why this weight (the author's); None while hidden
+    ends: str | None = None  # the ending's title where taking it ends the game there and then
+
+    @property
+    def listed(self) -> str:
+        """Its label in a list, with the warning that it ends the game where it does."""
+        return f"{self.label} (ends the game: {self.ends})" if self.ends else self.label
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,11 +325,24 @@ def _asked(state: RoomState, viewer: Member, weights: bool) -> Asked:
         what, label = "reaction", f"{scn.owner_name(owner)}: {rule.label}" if rule else scn.owner_name(owner)
     mine = viewer.role == SEAT and viewer.side == owner
     options = _options(state, [o.act for o in s.options()], weights) if (mine or facilitator) else ()
+    options = tuple(dataclasses.replace(o, ends=_ends(state, o.act)) for o in options)
     roll = pick(s.options(), s.rng(s.step())).id if facilitator else None
     up_next = None
     if node.deciding and scn.turn_mode == TurnMode.ROUNDS and node.seat + 1 < len(scn.seats):
         up_next = scn.seats[node.seat + 1]
     return Asked(what, owner, scn.owner_name(owner), label, running and (mine or facilitator), options, roll, injectable if node.deciding else (), up_next)
+
+
+def _ends(state: RoomState, act_id: str) -> str | None:
+    """The title of the ending that taking ``act_id`` here reaches at once, if it does: a
+    class that cannot see the weights should not end a long game unawares (a walkthrough
+    ended the 14-turn arc after turn 1 that way)."""
+    scn = state.scenario
+    act = scn.by_id.get(act_id)
+    if act is None:
+        return None
+    child = core.advance(scn, state.session.node, act)
+    return scn.endings[child.ending].title if child.over else None
 
 
 def _ended_label(state: RoomState) -> str:

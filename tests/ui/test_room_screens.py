@@ -576,3 +576,32 @@ async def test_j_moves_the_right_pane_from_section_to_section_and_back_to_the_to
             await pilot.pause(0.1)
             seen.append(pane.scroll_y)
         assert 0 in seen[1:]  # round to the top again
+
+
+async def test_a_branch_that_ends_the_game_says_so_before_anyone_takes_it(store, tmp_path):
+    """With trust at 1, downstream's threat to the new stage ends the game in Rupture: the
+    group deciding it and the facilitator see that on the option and in the override list,
+    so a class that cannot see the weights does not end a long game unawares."""
+    from _rooms import river_text
+    from _support import add_article
+
+    from sim.format import load_scenario
+    from sim.ui.room import render
+    from sim.ui.room.dialogs import ChooseOne
+
+    add_article(tmp_path)
+    path = tmp_path / "river_rounds.yaml"
+    path.write_text(river_text("rounds").replace("initial: 2}", "initial: 1}"), encoding="utf-8")
+    t = Table(store, load_scenario(path))
+    t.room.start(t.f)
+    t.room.choose(t.seat["upstream"], "up_build")  # downstream answers: a threat takes trust to 0
+    seat = t.room.view(t.seat["downstream"])
+    ends = {o.label: o.ends for o in seat.asked.options}
+    assert ends == {"Threatens sanctions": "Rupture", "Accepts it under protest": None}
+    assert "Threatens sanctions  [illustrative]  ends the game: Rupture" in render.asked(seat).plain
+    assert all(o.ends is None for o in t.room.view(t.seat["broker"]).asked.options)  # nothing to choose there
+    app = RoomApp(t.store, room=t.room, ticket=t.f)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, ChooseOne))
+        assert "Threatens sanctions (ends the game: Rupture)" in shown(app)

@@ -116,6 +116,8 @@ def option_line(i: int, option: Option, roll: str | None = None) -> Text:
         tags.append("the author's roll takes this")
     if tags:
         out.append(f"  [{', '.join(tags)}]", style="dim")
+    if option.ends:
+        out.append(f"  ends the game: {option.ends}", style="bold")
     if option.text:
         out.append(f"\n     {option.text}", style="dim")
     if option.rationale:

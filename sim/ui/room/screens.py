@@ -148,7 +148,7 @@ class RoomScreen(Screen):
             if i is not None:
                 self.action_pick(i + 1)
 
-        self.app.push_screen(ChooseOne(self.view.asked.label, [o.label for o in options]), chosen)
+        self.app.push_screen(ChooseOne(self.view.asked.label, [o.listed for o in options]), chosen)
 
     def option(self, n: int):
         options = self.view.asked.options
@@ -354,7 +354,7 @@ class FacilitatorScreen(RoomScreen):
 
             self.app.push_screen(AskText(f"Override: {options[i].label}. Your reason (required, recorded on the path)", max_length=500), reason)
 
-        self.app.push_screen(ChooseOne("Override the author's weights: which branch?", [o.label for o in options]), chosen)
+        self.app.push_screen(ChooseOne("Override the author's weights: which branch?", [o.listed for o in options]), chosen)
 
     def action_inject(self) -> None:
         if self.game_over():
