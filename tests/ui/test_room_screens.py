@@ -605,3 +605,17 @@ async def test_a_branch_that_ends_the_game_says_so_before_anyone_takes_it(store,
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, ChooseOne))
         assert "Threatens sanctions (ends the game: Rupture)" in shown(app)
+
+
+async def test_bringing_an_event_in_says_first_that_it_sets_aside_the_orders_given(sealed):
+    t = sealed
+    t.room.start(t.f)
+    t.room.order(t.seat["upstream"], "up_build")
+    app = RoomApp(t.store, room=t.room, ticket=t.f)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "Upstream State: ordered" in shown(app))
+        await pilot.press("i")
+        name = t.scenario.actor_name("upstream")
+        await until(pilot, lambda: f"It sets aside the orders given this round ({name}): the groups order again." in shown(app))
+        await pilot.press("escape")
+        assert t.room.view(t.f).ordered == ("upstream",)  # nothing was brought in

@@ -372,13 +372,17 @@ class FacilitatorScreen(RoomScreen):
                 if text is not None:
                     self.act(lambda: self.room.inject(self.ticket, events[i][0], text or None))
 
-            self.app.push_screen(AskText(f"Inject: {events[i][1]}. A reason (optional)", allow_empty=True, max_length=500), reason)
+            self.app.push_screen(AskText(f"Bring in: {events[i][1]}. A reason (optional)", allow_empty=True, max_length=500), reason)
 
-        self.app.push_screen(ChooseOne("Bring which event in now?", [label for _, label in events]), chosen)
+        question = "Bring which event in now?"
+        if self.view.ordered:  # the room voids them (sim.room.state): say so before, not after
+            names = ", ".join(self.view.scenario.actor_name(side) for side in self.view.ordered)
+            question += f" It sets aside the orders given this round ({names}): the groups order again."
+        self.app.push_screen(ChooseOne(question, [label for _, label in events]), chosen)
 
     def action_weights(self) -> None:
         self.act(lambda: self.room.show_weights(self.ticket, not self.view.weights_visible))
-        self.notify("the seats now see the author's weights" if self.view.weights_visible else "the author's weights are hidden from the seats")
+        self.notify("the groups now see the author's weights" if self.view.weights_visible else "the author's weights are hidden from the groups")
 
     def action_end(self) -> None:
         if self.game_over():
