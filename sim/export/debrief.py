@@ -14,12 +14,8 @@ from html import escape
 from sim.engine.vocab import TurnMode
 from sim.export import html as H
 from sim.export.story import WEIGHTS_NOTE, percent
-from sim.room.debrief import AFTER, BEFORE, ROUND_AFTER, ROUND_BEFORE, Debrief, Odds, Table, end_sentence, odds_line, path_beats
+from sim.room.debrief import AFTER, BEFORE, ODDS_NOTE, ROUND_AFTER, ROUND_BEFORE, Debrief, Odds, Table, end_sentence, odds_line, path_beats
 
-ODDS_NOTE = (
-    "The odds are the explorer's, from the state the table was in, under the author's illustrative "
-    "weights: what else could have happened, not a forecast."
-)
 
 
 def debrief_page(d: Debrief, paper: str = "a4") -> str:

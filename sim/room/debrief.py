@@ -54,7 +54,7 @@ class Odds:
 
     @property
     def method(self) -> str:
-        return "every branch followed" if self.exact else f"{self.playouts} seeded playouts"
+        return "every branch followed" if self.exact else f"{self.playouts} games played on from here"
 
     def share(self, ending_id: str) -> float:
         return next((p for e, _t, p in self.endings if e == ending_id), 0.0)
@@ -338,6 +338,12 @@ AFTER = "Given how it was decided, they became"
 ROUND_BEFORE = "Before these orders the odds were"
 ROUND_AFTER = "After them, they became"
 
+ODDS_NOTE = (
+    "The odds say how the game could have ended from each point, had every later branch followed "
+    "the author's illustrative weights (worked out by following every branch, or by playing the rest "
+    f"of the game {PLAYOUTS} times over): what else could have happened, not a forecast."
+)
+
 HOW_GIVEN = {"ordered": "ordered", "passed": "gave no order: passed", "rolled": "no group: the author's weights"}
 
 
@@ -357,7 +363,7 @@ def odds_line(odds: Odds, limit: int = 4) -> str:
 def markdown(d: Debrief) -> str:
     """The debrief as Markdown: one section per table."""
     out = [f"# Debrief: {d.scenario_title}", "", f"*Scenario `{d.scenario_id}`; {len(d.tables)} table{'s' if len(d.tables) != 1 else ''}.* {d.disclaimer}", ""]
-    out += ["The odds are the explorer's, from the state the table was in, under the author's illustrative weights: what else could have happened, not a forecast.", ""]
+    out += [ODDS_NOTE, ""]
     if len(d.tables) > 1:
         out += ["## How the tables ended", ""]
         out += [f"- **{t.title}** (room {t.room}): {_ended(t)}" for t in d.tables]
