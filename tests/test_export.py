@@ -532,6 +532,7 @@ endings:
         "  us:\n    name: United States\n    short: US\n    private:\n"
         "      wants_most: [{text: Quietly hope for a quick deal., basis: author}]\n"
         "      must_not_reveal: [{text: How far you would go., basis: author}]\n"
+        "      may_concede: [{text: \"A pause; this is the author's instruction for play.\", basis: author}]\n"
     )
     text = scenario_text(body).replace("  us: {name: United States, short: US}\n", private)
     assert "Quietly hope" in text
@@ -540,7 +541,9 @@ endings:
     scn = load_scenario(tmp_path / "t.yaml")
     words = text_of(role_sheet(scn, "us"))
     assert "Quietly hope for a quick deal. (the scenario author's invention for play, not in the articles)" in words
-    assert "What you must not reveal" in words and "What you may concede" not in words
+    assert "What you must not reveal" in words
+    # an item that already says it is the author's is not told so twice (role sheet and room screen)
+    assert "A pause; this is the author's instruction for play." in words and words.count("invention for play") == 2
     assert "Private briefing" not in text_of(role_sheet(scn, "russia"))
 
 

@@ -22,6 +22,14 @@ PRIVATE_PARTS = (  # (field of the private briefing, heading on the sheet)
 AUTHOR_NOTE = "the scenario author's invention for play, not in the articles"
 
 
+def author_note(item) -> str:
+    """What follows a private briefing's item that is the author's, not the articles': the
+    note, unless the item already says whose it is (then it would say it twice)."""
+    if item.basis != "author" or "author's" in item.text:
+        return ""
+    return f" ({AUTHOR_NOTE})"
+
+
 def played(scn: Scenario) -> list[ActorInfo]:
     """The actors that get a role sheet, in declared order."""
     return [a for a in scn.actors.values() if a.kind in PLAYED]
@@ -97,8 +105,7 @@ def _private(actor: ActorInfo, views: Views) -> str:
             continue
         parts.append(H.h(3, heading))
         for item in items:
-            note = f" ({AUTHOR_NOTE})" if item.basis == "author" else ""
-            parts.append('<div class="item">' + H.p(item.text + note) + H.quotes(views.quotes(item.quotes)) + "</div>")
+            parts.append('<div class="item">' + H.p(item.text + author_note(item)) + H.quotes(views.quotes(item.quotes)) + "</div>")
     if not parts:
         return ""
     head = H.h(2, f"Private briefing: for the {actor.name} group only") + H.p("Do not show this part to the other groups.", "who")

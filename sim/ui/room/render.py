@@ -10,6 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from sim.engine.vocab import CHANCE, possessive
+from sim.export.roles import author_note
 from sim.room.view import FAILED, DecisionView, Option, RoundView, View
 
 WEIGHTS_NOTE = "Weights are the scenario author's illustrative judgement, not a forecast."
@@ -238,8 +239,7 @@ def own_briefing(view: View) -> Text:
         out.append("Private briefing (your group only)\n", style="bold")
         for label, items in (("Wants most", view.private.wants_most), ("May concede", view.private.may_concede), ("Must not reveal", view.private.must_not_reveal)):
             for item in items:
-                note = " (the author's instruction)" if item.basis == "author" else ""
-                out.append(f"  {label}: {item.text}{note}\n")
+                out.append(f"  {label}: {item.text}{author_note(item)}\n")
     return out
 
 
