@@ -32,7 +32,7 @@ from sim.engine.model import Scenario
 from sim.engine.vocab import CHANCE, RULING_HELP, How, Ruling, TurnMode, possessive
 from sim.export.story import Story, percent, story
 from sim.room.state import Decision, RoomState, Round
-from sim.room.view import FAILED, order_label
+from sim.room.view import FAILED, ORDER_HOW, order_label
 from sim.room.view import _label as act_label
 from sim.store.rooms import FACILITATOR
 
@@ -162,7 +162,7 @@ class Given:
     @property
     def how_text(self) -> str:
         """How it was given, in words, and whether it failed."""
-        return HOW_GIVEN.get(self.how, self.how) + (f"; {FAILED}" if self.failed else "")
+        return ORDER_HOW.get(self.how, self.how) + (f"; {FAILED}" if self.failed else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +344,6 @@ ODDS_NOTE = (
     f"of the game {PLAYOUTS} times over): what else could have happened, not a forecast."
 )
 
-HOW_GIVEN = {"ordered": "ordered", "passed": "gave no order: passed", "rolled": "no group: the author's weights"}
 
 
 def odds_line(odds: Odds, limit: int = 4) -> str:

@@ -33,6 +33,8 @@ from sim.store.rooms import FACILITATOR, SEAT, Member
 
 
 FAILED = "failed: no longer possible when its turn came, so it had no effect"  # a revealed order that failed, in words (applied in turn order, it may fail after the reveal)
+# How a revealed round's order was given, in words (a round on screen and the debrief alike)
+ORDER_HOW = {"ordered": "ordered", "passed": "the group gave no order", "rolled": "no group: the author's weights"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from sim.engine.vocab import CHANCE, possessive
 from sim.export.roles import author_note
-from sim.room.view import FAILED, DecisionView, Option, RoundView, View
+from sim.room.view import FAILED, ORDER_HOW, DecisionView, Option, RoundView, View
 
 WEIGHTS_NOTE = "Weights are the scenario author's illustrative judgement, not a forecast."
 STATUS_WORDS = {"waiting": "not started", "running": "running", "paused": "paused", "ended": "ended"}
@@ -314,7 +314,7 @@ def record(view: View) -> Text:
 def _round_lines(out: Text, r: RoundView) -> None:
     out.append(f"Turn {r.turn}, revealed:", style="bold")
     for g in r.given:
-        how = {"ordered": "", "passed": " (the group gave no order)", "rolled": " (no group: the author's weights)"}.get(g.how, "")
+        how = f" ({ORDER_HOW.get(g.how, g.how)})" if g.how != "ordered" else ""  # an order needs no gloss
         out.append(f"\n  {g.side_name}: {g.label}{how}")
         if g.failed:
             out.append(f" ({FAILED})", style="bold")
